@@ -1,0 +1,38 @@
+"""The application factory: config -> extensions -> request hooks -> errors -> oauth -> blueprints."""
+from flask import Flask
+
+from app import config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config.instance_path()))
+    app.config.from_object(config.Defaults)
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+
+    from app import audit, errors, ratelimit, requests  # noqa: F401  (audit: session events)
+
+    app.config["RATELIMIT_APPLICATION"] = app.config["RATE_LIMIT"]
+    app.config["RATELIMIT_REQUEST_IDENTIFIER"] = ratelimit.identify_request
+    from app.extensions import api, db, limiter
+
+    db.init_app(app)
+    requests.init_app(app)
+    app.after_request(requests.finish_response)
+    app.after_request(ratelimit.add_headers)
+    limiter.init_app(app)
+    app.before_request(requests.check_body_type)
+    errors.init_app(app)
+    api.init_app(app)
+
+    import oauth
+    from app.resources import BLUEPRINTS
+
+    oauth.init_app(app)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,62 @@
+"""Records every write made on behalf of an API caller, written once for all models.
+
+Models opt in with ``__audited__ = True``. The rows are inserted on the flush's own
+connection, so they commit or roll back with the change they describe.
+"""
+from flask import g, has_request_context
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from app.models.audit import AuditEvent
+from app.models.base import utcnow
+
+IGNORED_FIELDS = {"updated_at", "created_at", "secret_hash"}
+
+
+def _changed_fields(obj) -> list[str]:
+    state = inspect(obj)
+    return sorted(
+        attr.key for attr in state.attrs
+        if attr.key not in IGNORED_FIELDS and attr.history.has_changes()
+    )
+
+
+def _organisation_of(obj):
+    return getattr(obj, "organisation_id", None) or getattr(obj, "id", None)
+
+
+def _rows(session: Session, actor):
+    groups = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
+    for action, objects in groups:
+        for obj in objects:
+            if not getattr(obj, "__audited__", False):
+                continue
+            changes = _changed_fields(obj) if action == "update" else None
+            if action == "update" and not changes:
+                continue
+            yield {
+                "at": utcnow(),
+                "action": action,
+                "resource_type": obj.__tablename__,
+                "resource_id": obj.id,
+                "organisation_id": _organisation_of(obj),
+                "user_id": actor.user_id,
+                "real_user_id": actor.real_user_id,
+                "client_id": actor.client.client_id,
+                "request_id": g.get("request_id"),
+                "changes": changes,
+            }
+
+
+@event.listens_for(Session, "after_flush")
+def _record_writes(session: Session, _context):
+    if not has_request_context():
+        return
+    from oauth.protector import authenticated_token
+
+    actor = authenticated_token()
+    if actor is None:
+        return
+    rows = list(_rows(session, actor))
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)

@@ -1,0 +1,68 @@
+"""Every setting the service reads from the environment, with its default."""
+import os
+import secrets
+from pathlib import Path
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY keys the hashes of client secrets and access tokens.
+
+    Every app server of one deployment must share it; without the variable a key
+    is created once in the instance folder so that hashes survive restarts.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tiergate.db'}"
+    # Hosted providers hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment() -> dict:
+    instance = instance_path()
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATE_LIMIT": os.environ.get("RATE_LIMIT", "1000 per hour"),
+        "AUTH_FAILURE_LIMIT": os.environ.get("AUTH_FAILURE_LIMIT", "10 per minute"),
+        "ACCESS_TOKEN_EXPIRES_IN": int(os.environ.get("ACCESS_TOKEN_EXPIRES_IN", "3600")),
+        "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
+        "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
+    }
+
+
+class Defaults:
+    """Settings that are not read from the environment."""
+
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    API_TITLE = "Tiergate API"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    RATELIMIT_HEADERS_ENABLED = False  # written by app.requests, with the names this API promises
+    RATELIMIT_STRATEGY = "fixed-window"
+
+    PAGE_SIZE_DEFAULT = 20
+    PAGE_SIZE_MAX = 100

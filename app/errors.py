@@ -1,0 +1,112 @@
+"""One error format for every status: RFC 9457 problem details as JSON."""
+import http
+import logging
+
+from flask import g, jsonify, request
+from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.schemas.problem import ProblemSchema  # noqa: F401  (re-exported)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+DEFAULT_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_failed", 429: "rate_limited",
+    500: "internal_error", 503: "unavailable",
+}
+
+
+def fail(status: int, detail: str, *, code: str | None = None, headers=None, **extra):
+    """Stop the request with a problem response."""
+    abort(status, message=detail, code=code, headers=headers, extra=extra)
+
+
+def flatten_messages(messages, prefix="") -> dict[str, str]:
+    """webargs/marshmallow messages -> {"field.path": "first message"}."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("json", "query", "form", "headers", "path") and not prefix:
+                flat.update(flatten_messages(value))
+                continue
+            path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = messages[0]
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_schema"] = str(messages)
+    return flat
+
+
+def problem_response(status: int, detail: str | None = None, *, code=None, headers=None,
+                     errors=None, **extra):
+    body = {
+        "type": "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail or http.HTTPStatus(status).description,
+        "request_id": g.get("request_id"),
+        "code": code or DEFAULT_CODES.get(status, "error"),
+    }
+    body.update({key: value for key, value in extra.items() if value is not None})
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_CONTENT_TYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code >= 500:
+        original = getattr(error, "original_exception", None)
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors")
+    if errors is None and "messages" in data:  # raised by webargs on invalid arguments
+        errors = flatten_messages(data["messages"])
+    detail = data.get("message")
+    if errors and list(errors) == ["_schema"]:  # a whole-body error, e.g. malformed JSON
+        detail, errors = errors["_schema"], None
+    if detail is None and errors:
+        detail = "The request did not validate; see errors."
+    if detail is None:
+        detail = error.description
+    headers = dict(data.get("headers") or {})
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return problem_response(error.code, detail, code=data.get("code"), headers=headers,
+                            errors=errors, **(data.get("extra") or {}))
+
+
+def handle_integrity_error(error: IntegrityError):
+    """A unique or foreign-key constraint lost a race with another request."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.info("integrity error: %s", error.orig)
+    return problem_response(409, "The request conflicts with the current state of a record.")
+
+
+def handle_unexpected(error: Exception):
+    from app.extensions import db
+
+    db.session.rollback()
+    return handle_http_exception(InternalServerError(original_exception=error))
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(Exception, handle_unexpected)

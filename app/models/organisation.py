@@ -1,0 +1,125 @@
+"""Organisations (a tree of any depth), their saved addresses and their users."""
+from sqlalchemy import (
+    JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, literal, update,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import Timestamps
+from oauth import scopes
+
+FINANCE_TYPES = ("AGENT", "CREDIT", "PREPAY")
+
+
+class Organisation(Timestamps, db.Model):
+    """A node of the tree. ``path`` is the materialised path of ids, "/1/4/9/",
+    so a subtree is one indexed prefix match whatever the depth."""
+
+    __tablename__ = "organisations"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1000), default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    linked_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    finance_type: Mapped[str] = mapped_column(String(20), default="CREDIT")
+
+    parent: Mapped["Organisation | None"] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        Index("ix_organisations_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+    )
+
+    def place_under(self, parent: "Organisation | None") -> None:
+        """Set the path once the id is known (call after a flush)."""
+        self.parent = parent
+        self.parent_id = parent.id if parent else None
+        self.path = f"{parent.path if parent else '/'}{self.id}/"
+        self.depth = parent.depth + 1 if parent else 0
+
+    def is_within(self, other: "Organisation") -> bool:
+        """True for ``other`` itself and its descendants."""
+        return self.path.startswith(other.path)
+
+    def move_under(self, parent: "Organisation") -> None:
+        """Re-parent this organisation and rewrite its subtree's paths in one statement."""
+        old_path, old_depth = self.path, self.depth
+        new_path = f"{parent.path}{self.id}/"
+        shift = parent.depth + 1 - old_depth
+        db.session.execute(
+            update(Organisation)
+            .where(Organisation.path.startswith(old_path))
+            .values(
+                path=literal(new_path, String) + func.substr(Organisation.path, len(old_path) + 1),
+                depth=Organisation.depth + shift,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        self.parent_id = parent.id
+        db.session.expire_all()
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.path}>"
+
+
+class Address(Timestamps, db.Model):
+    """A saved address of an organisation (fields of the Hub API)."""
+
+    __tablename__ = "addresses"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    addr_line_1: Mapped[str] = mapped_column(String(200))
+    addr_line_2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country_code: Mapped[int] = mapped_column(Integer)
+
+
+class User(Timestamps, db.Model):
+    """A person of one organisation. ``permissions`` is a list of
+    {"permission": "user:view", "parent": bool}; ``parent`` extends it to descendants."""
+
+    __tablename__ = "users"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    locale: Mapped[str] = mapped_column(String(20), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    root: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    modules: Mapped[list] = mapped_column(JSON, default=list)
+    permissions: Mapped[list] = mapped_column(JSON, default=list)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "email", name="uq_users_org_email"),)
+
+    def grant(self, permission: str) -> bool | None:
+        """None when the permission is not held; otherwise whether it reaches descendants.
+
+        An admin holds every permission over its organisation's whole subtree."""
+        if self.admin:
+            return True
+        for held in self.permissions or ():
+            if held["permission"] == permission:
+                return bool(held.get("parent"))
+        return None
+
+    def held_scopes(self) -> set[str]:
+        return {
+            scope for scope, permission in scopes.SCOPE_PERMISSIONS.items()
+            if self.grant(permission) is not None
+        }

@@ -1,0 +1,51 @@
+"""One pager for every list: ?page=&per_page= in, {"data": [...], "meta": {...}} out."""
+import math
+from functools import cache
+
+import marshmallow as ma
+from flask import current_app
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000),
+                             metadata={"description": "The page of results to retrieve"})
+    per_page = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=100),
+                                 metadata={"description": "Results per page (default 20, at most 100)"})
+
+
+class PageMetaSchema(ma.Schema):
+    current_page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total_pages = ma.fields.Integer(required=True)
+    total_records = ma.fields.Integer(required=True)
+
+
+@cache
+def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The list schema for ``item_schema``, e.g. UserSchema -> UserPageSchema."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    return type(name, (ma.Schema,), {
+        "data": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+        "meta": ma.fields.Nested(PageMetaSchema, required=True),
+        "__doc__": f"A page of {item_schema.__name__.removesuffix('Schema')} records.",
+    })
+
+
+def paginate(query: Select, args: dict) -> dict:
+    """Run ``query`` (already filtered and ordered) for one page, with the total count."""
+    per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
+    page = args.get("page") or 1
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return {
+        "data": items,
+        "meta": {
+            "current_page": page,
+            "per_page": per_page,
+            "total_pages": max(1, math.ceil(total / per_page)),
+            "total_records": total,
+        },
+    }

@@ -1,0 +1,82 @@
+"""What every request and response goes through: request id, CORS, body checks, access log."""
+import logging
+import time
+import uuid
+
+from flask import g, request
+
+from app.errors import fail
+
+log = logging.getLogger("tiergate.access")
+
+CORS_ALLOW_HEADERS = "X-Requested-With, Content-Type, Accept, Origin, Authorization, Idempotency-Key, X-Request-Id"
+CORS_EXPOSE_HEADERS = "X-Request-Id, X-Rate-Limit-Limit, X-Rate-Limit-Remaining, X-Rate-Limit-Reset, Retry-After, WWW-Authenticate"
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+FORM_MIMETYPES = {"application/x-www-form-urlencoded"}
+
+
+def _inbound_request_id() -> str:
+    value = request.headers.get("X-Request-Id", "")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
+def start_request():
+    g.request_id = _inbound_request_id()
+    g.started = time.perf_counter()
+
+
+def check_body_type():
+    """JSON API bodies must be JSON, OAuth bodies form-encoded (RFC 6749)."""
+    if request.method not in BODY_METHODS or not request.content_length and not request.data:
+        return
+    path = request.path
+    if path.startswith("/oauth/"):
+        allowed, expected = FORM_MIMETYPES, "application/x-www-form-urlencoded"
+    else:
+        allowed, expected = {"application/json"}, "application/json"
+    if request.mimetype not in allowed and not request.mimetype.endswith("+json"):
+        fail(415, f"Send the request body as {expected}.")
+
+
+def _allowed_methods() -> str:
+    rule = request.url_rule
+    methods = rule.methods if rule is not None else {"GET", "POST", "PUT", "DELETE"}
+    return ", ".join(sorted(methods | {"OPTIONS"}))
+
+
+def finish_response(response):
+    response.headers["X-Request-Id"] = g.get("request_id") or str(uuid.uuid4())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = _allowed_methods()
+    response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    _log_request(response)
+    return response
+
+
+def _log_request(response):
+    from oauth.protector import authenticated_token
+
+    token = authenticated_token()
+    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    log.info(
+        "%s %s %s %.1fms",
+        request.method, request.path, response.status_code, elapsed,
+        extra={
+            "request_id": g.get("request_id"),
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(elapsed, 2),
+            "client_id": token.client.client_id if token else None,
+            "organisation": token.user.organisation_id if token else None,
+        },
+    )
+
+
+def init_app(app):
+    """Hooks that must run before the rate limiter's; create_app orders the rest."""
+    app.before_request(start_request)

@@ -1,0 +1,90 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import update
+
+from app import tenancy
+from app.errors import fail
+from app.extensions import db
+from app.models import User
+from app.models.base import utcnow
+from app.pagination import PageArgs, page_of, paginate
+from app.schemas.api_client import ApiClientSchema, ApiClientWithSecretSchema
+from oauth.models import AccessToken, ApiClient
+from oauth.protector import require_scope
+
+blp = Blueprint("api_clients", __name__, url_prefix="/api/v1",
+                description="API clients (client-credentials) and their secrets")
+
+
+class ShownOnce:
+    """An API client with the plain secret that exists only in this response."""
+
+    def __init__(self, client: ApiClient, secret: str):
+        self._client, self.client_secret = client, secret
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+@blp.route("/api-clients")
+class ApiClients(MethodView):
+    @require_scope("api-clients:read")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(ApiClientSchema))
+    def get(self, page):
+        """List the API clients of users in reach (never their secrets)."""
+        return paginate(tenancy.scoped(ApiClient, "api_client:view").order_by(ApiClient.id), page)
+
+    @require_scope("api-clients:write")
+    @blp.arguments(ApiClientSchema)
+    @blp.response(201, ApiClientWithSecretSchema)
+    @blp.alt_response(404, description="The user is not in reach")
+    def post(self, data):
+        """Create an API client acting as a user in reach; its secret is shown this once."""
+        user_id = data.pop("user_id", None) or tenancy.current_user().id
+        user = tenancy.get_or_404(User, user_id, "api_client:edit")
+        tenancy.require_covers(user, "create an API client for")
+        client = ApiClient(user=user, **data)
+        secret = client.set_secret()
+        db.session.add(client)
+        db.session.commit()
+        return ShownOnce(client, secret)
+
+
+@blp.route("/api-clients/<int:client_pk>")
+class ApiClientById(MethodView):
+    @require_scope("api-clients:read")
+    @blp.response(200, ApiClientSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def get(self, client_pk):
+        """Get an API client (never its secret)."""
+        return tenancy.get_or_404(ApiClient, client_pk, "api_client:view")
+
+    @require_scope("api-clients:write")
+    @blp.response(204)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def delete(self, client_pk):
+        """Disable an API client for good: its tokens stop working at once."""
+        client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+        client.active = False
+        db.session.execute(
+            update(AccessToken)
+            .where(AccessToken.client_pk == client.id, AccessToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        db.session.commit()
+
+
+@blp.route("/api-clients/<int:client_pk>/secret", methods=["POST"])
+@require_scope("api-clients:write")
+@blp.response(201, ApiClientWithSecretSchema)
+@blp.alt_response(404, description="Not found, or not in reach")
+@blp.alt_response(409, description="The client is disabled")
+def rotate_secret(client_pk):
+    """Replace the client's secret; the old one stops working at once, tokens stay valid."""
+    client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+    if not client.active:
+        fail(409, "This API client is disabled.")
+    secret = client.set_secret()
+    db.session.commit()
+    return ShownOnce(client, secret)

@@ -1,0 +1,103 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app import tenancy
+from app.errors import fail
+from app.extensions import db
+from app.models import Address, Organisation
+from app.pagination import PageArgs, page_of, paginate
+from app.schemas.organisation import AddressSchema, OrganisationSchema, OrganisationUpdateSchema
+from oauth.protector import require_scope
+
+blp = Blueprint("organisations", __name__, url_prefix="/api/v1",
+                description="The organisation hierarchy and saved addresses")
+
+
+@blp.route("/organisations")
+class Organisations(MethodView):
+    @require_scope("organisations:read")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(OrganisationSchema))
+    def get(self, page):
+        """List the organisations in reach: the caller's own and, where permitted, descendants."""
+        query = tenancy.scoped(Organisation, "organisation:view").order_by(Organisation.id)
+        return paginate(query, page)
+
+    @require_scope("organisations:write")
+    @blp.arguments(OrganisationSchema)
+    @blp.response(201, OrganisationSchema)
+    @blp.alt_response(404, description="The parent is not in reach")
+    def post(self, data):
+        """Create a child organisation (of the caller's own by default)."""
+        parent_id = data.pop("parent_id", None) or tenancy.current_user().organisation_id
+        parent = tenancy.organisation_or_404(parent_id, "organisation:edit")
+        organisation = Organisation(**data)
+        db.session.add(organisation)
+        db.session.flush()
+        organisation.place_under(parent)
+        db.session.commit()
+        return organisation
+
+
+@blp.route("/organisations/<int:organisation_id>")
+class OrganisationById(MethodView):
+    @require_scope("organisations:read")
+    @blp.response(200, OrganisationSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def get(self, organisation_id):
+        """Get an organisation in reach."""
+        return tenancy.organisation_or_404(organisation_id, "organisation:view")
+
+    @require_scope("organisations:write")
+    @blp.arguments(OrganisationUpdateSchema(partial=True))
+    @blp.response(200, OrganisationSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    @blp.alt_response(409, description="The move would put it under itself")
+    def put(self, data, organisation_id):
+        """Change an organisation; a new ``parent`` moves it with its whole subtree."""
+        organisation = tenancy.organisation_or_404(organisation_id, "organisation:edit")
+        new_parent_id = data.pop("parent_id", None)
+        for field, value in data.items():
+            setattr(organisation, field, value)
+        if new_parent_id is not None and new_parent_id != organisation.parent_id:
+            _move(organisation, new_parent_id)
+        db.session.commit()
+        return db.session.get(Organisation, organisation_id)
+
+
+def _move(organisation: Organisation, new_parent_id: int) -> None:
+    caller_org = tenancy.current_user().organisation
+    if organisation.id == caller_org.id:
+        fail(403, "An organisation cannot move itself; its parent's users can.",
+             code="permission_denied")
+    parent = tenancy.organisation_or_404(new_parent_id, "organisation:edit")
+    if parent.is_within(organisation):
+        fail(409, "An organisation cannot move under itself or its own descendants.")
+    db.session.flush()
+    organisation.move_under(parent)
+
+
+@blp.route("/organisations/<int:organisation_id>/addresses")
+class Addresses(MethodView):
+    @require_scope("organisations:read")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(AddressSchema))
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def get(self, page, organisation_id):
+        """List an organisation's saved addresses."""
+        organisation = tenancy.organisation_or_404(organisation_id, "organisation:view")
+        query = tenancy.scoped(Address, "organisation:view").where(
+            Address.organisation_id == organisation.id).order_by(Address.id)
+        return paginate(query, page)
+
+    @require_scope("organisations:write")
+    @blp.arguments(AddressSchema)
+    @blp.response(201, AddressSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def post(self, data, organisation_id):
+        """Save an address for an organisation."""
+        organisation = tenancy.organisation_or_404(organisation_id, "organisation:edit")
+        address = Address(organisation_id=organisation.id, **data)
+        db.session.add(address)
+        db.session.commit()
+        return address

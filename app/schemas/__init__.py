@@ -1,0 +1,1 @@
+"""marshmallow schemas per resource: the single source of validation and of the spec."""

@@ -1,0 +1,17 @@
+"""Field types shared by every schema: strict JSON types, no coercion of strings."""
+import marshmallow as ma
+
+
+class StrictBoolean(ma.fields.Boolean):
+    truthy = {True}
+    falsy = {False}
+
+
+def Id(**kwargs):  # noqa: N802 - reads like a field class
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+                             **kwargs)
+
+
+def Text(max_length: int, required: bool = False, **kwargs):  # noqa: N802
+    return ma.fields.String(required=required, validate=ma.validate.Length(
+        min=1 if required else 0, max=max_length), **kwargs)

@@ -1,0 +1,67 @@
+from zoneinfo import available_timezones
+
+import marshmallow as ma
+
+from app.schemas.common import Id, StrictBoolean, Text
+from oauth.scopes import ALL_PERMISSIONS
+
+MODULES = ("WEBSTORE", "BILLING", "INVENTORY", "WORKSHOP", "REPORTS")
+_TIMEZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+class PermissionSchema(ma.Schema):
+    permission = ma.fields.String(required=True, validate=ma.validate.OneOf(ALL_PERMISSIONS),
+                                  metadata={"example": "customer:view"})
+    parent = StrictBoolean(load_default=False, metadata={
+        "description": "Also on the organisation's descendants", "example": False})
+
+
+def _unique_permissions(permissions):
+    names = [held["permission"] for held in permissions]
+    if len(names) != len(set(names)):
+        raise ma.ValidationError("Each permission may appear once.")
+
+
+class UserSchema(ma.Schema):
+    """A user of an organisation."""
+
+    id = ma.fields.Integer(dump_only=True, metadata={"example": 5})
+    name = Text(200, required=True, metadata={"example": "Tom Jones"})
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254),
+                            metadata={"example": "tom@example.com"})
+    organisation = Id(attribute="organisation_id",
+                      metadata={"description": "Default: the caller's organisation"})
+    currency = ma.fields.String(load_default="GBP", validate=ma.validate.Regexp(
+        r"^[A-Z]{3}$", error="Use an ISO 4217 code such as GBP."), metadata={"example": "GBP"})
+    locale = ma.fields.String(load_default="en", validate=ma.validate.Regexp(
+        r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 tag such as en or en-GB."),
+        metadata={"example": "en"})
+    timezone = ma.fields.String(load_default="Europe/London", validate=ma.validate.OneOf(
+        _TIMEZONES, error="Use an IANA time zone such as Europe/London."),
+        metadata={"example": "Europe/London"})
+    admin = StrictBoolean(load_default=False)
+    root = ma.fields.Boolean(dump_only=True)
+    active = StrictBoolean(dump_only=True)
+    modules = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(MODULES)),
+                             load_default=list, metadata={"example": ["WEBSTORE"]})
+    permissions = ma.fields.List(ma.fields.Nested(PermissionSchema), load_default=list,
+                                 validate=_unique_permissions)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class UserUpdateSchema(UserSchema):
+    """Fields to change; those left out stay as they are. Load with ``partial=True``."""
+
+    class Meta:
+        exclude = ("organisation",)
+
+    active = StrictBoolean(metadata={"description": "false disables the user and its tokens"})
+
+
+class MeSchema(UserSchema):
+    """The authenticated user; while emulating, the emulated one, with the real one in real_*."""
+
+    real_id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
+    real_name = ma.fields.String(dump_only=True, metadata={"example": "Diana Ross"})
+    emulating = ma.fields.Boolean(dump_only=True)

@@ -1,0 +1,115 @@
+"""The organisation-reach rule, in one place.
+
+A caller acts on its own organisation and, where its permission has ``parent: true``
+(admins: always), on that organisation's descendants: never on an ancestor, a sibling
+or an unrelated organisation. Every query for a tenant-owned record is built here, so
+a record out of reach is simply not found (404) and ids cannot be probed.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+
+from app.errors import fail
+from app.extensions import db
+from app.models import Organisation, User
+from oauth.protector import authenticated_token
+
+
+@dataclass(frozen=True)
+class Reach:
+    organisation: Organisation
+    descendants: bool
+
+    def includes(self, org: Organisation) -> bool:
+        if self.descendants:
+            return org.is_within(self.organisation)
+        return org.id == self.organisation.id
+
+    def organisations_clause(self):
+        if self.descendants:
+            return Organisation.path.startswith(self.organisation.path)
+        return Organisation.id == self.organisation.id
+
+    def owned_clause(self, organisation_id_column):
+        if self.descendants:
+            subtree = select(Organisation.id).where(self.organisations_clause())
+            return organisation_id_column.in_(subtree)
+        return organisation_id_column == self.organisation.id
+
+
+def current_user() -> User:
+    """The user the request acts as (the emulated one while emulating)."""
+    return authenticated_token().user
+
+
+def reach(permission: str, user: User | None = None) -> Reach:
+    user = user or current_user()
+    extends = user.grant(permission)
+    if extends is None:
+        fail(403, f"Your user does not hold the permission {permission}.",
+             code="permission_denied")
+    return Reach(user.organisation, extends)
+
+
+def _owned(model, within: Reach):
+    if model is Organisation:
+        return within.organisations_clause()
+    via = getattr(model, "__tenant_via__", None)  # (foreign key, owning model)
+    if via:
+        foreign_key, owner = via
+        return getattr(model, foreign_key).in_(select(owner.id).where(_owned(owner, within)))
+    return within.owned_clause(model.organisation_id)
+
+
+def scoped(model, permission: str) -> Select:
+    """SELECT of ``model`` limited to the caller's reach for ``permission``."""
+    return select(model).where(_owned(model, reach(permission)))
+
+
+def get_or_404(model, record_id: int, permission: str):
+    """The record if ``permission`` reaches it; 404 if the caller cannot even see it."""
+    record = db.session.scalar(scoped(model, permission).where(model.id == record_id))
+    if record is None:
+        _refuse_missing(model, record_id, permission)
+    return record
+
+
+def _refuse_missing(model, record_id: int, permission: str):
+    resource, _, action = permission.partition(":")
+    view = f"{resource}:view"
+    if action != "view" and current_user().grant(view) is not None:
+        visible = db.session.scalar(scoped(model, view).where(model.id == record_id))
+        if visible is not None:
+            fail(403, f"You may see {model.__name__} {record_id} but not {action} it.",
+                 code="permission_denied")
+    fail(404, f"{model.__name__} {record_id} was not found.")
+
+
+def organisation_or_404(organisation_id: int, permission: str) -> Organisation:
+    return get_or_404(Organisation, organisation_id, permission)
+
+
+def missing_grants(organisation: Organisation, admin: bool, permissions: list[dict],
+                   user: User | None = None) -> list[str]:
+    """What a user in ``organisation`` would hold beyond the caller: empty when covered.
+
+    A caller grants only what it holds, over organisations it reaches with it."""
+    user = user or current_user()
+    missing = []
+    if admin and not (user.admin and organisation.is_within(user.organisation)):
+        missing.append("admin")
+    for held in permissions:
+        name, extends = held["permission"], bool(held.get("parent"))
+        caller_extends = user.grant(name)
+        if caller_extends is None or not Reach(user.organisation, caller_extends).includes(
+                organisation) or (extends and not caller_extends):
+            missing.append(name + (" (parent)" if extends else ""))
+    return missing
+
+
+def require_covers(target: User, action: str) -> None:
+    """403 unless the caller holds at least everything ``target`` holds."""
+    missing = missing_grants(target.organisation, target.admin, target.permissions or [])
+    if missing:
+        fail(403, f"You cannot {action} a user holding more than you: {', '.join(missing)}.",
+             code="permission_denied")

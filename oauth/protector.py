@@ -1,0 +1,105 @@
+"""The resource protector: Authlib's ResourceProtector with RFC 6750 errors in our format."""
+import functools
+
+from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
+from flask import g, request
+from flask_smorest import Blueprint
+
+from app.errors import fail
+from oauth.models import AccessToken
+
+REALM = "tiergate"
+_UNSET = object()
+
+
+def _lookup(token_string: str) -> AccessToken | None:
+    """One database look-up per request, shared by the rate limiter and the protector."""
+    cached = g.get("_bearer_lookup", _UNSET)
+    if cached is not _UNSET and cached[0] == token_string:
+        return cached[1]
+    token = AccessToken.find(token_string)
+    g._bearer_lookup = (token_string, token)
+    return token
+
+
+def token_from_header() -> AccessToken | None:
+    """The valid bearer token of this request, if any (no scope check)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    token = _lookup(value.strip())
+    if token is None or token.is_expired() or token.is_revoked():
+        return None
+    return token
+
+
+def authenticated_token() -> AccessToken | None:
+    """The token the protector accepted for this request."""
+    return g.get("authlib_server_oauth2_token")
+
+
+class Validator(BearerTokenValidator):
+    def authenticate_token(self, token_string):
+        return _lookup(token_string.strip())
+
+    def validate_token(self, token, scopes, request):
+        if token is None or token.is_expired() or token.is_revoked():
+            raise InvalidTokenError(realm=REALM)
+        if self.scope_insufficient(" ".join(token.effective_scopes()), scopes):
+            raise InsufficientScopeError()
+
+
+def _challenge(error: str | None = None, **params) -> dict:
+    parts = [f'realm="{REALM}"']
+    if error:
+        parts.append(f'error="{error}"')
+    parts += [f'{key}="{value}"' for key, value in params.items()]
+    return {"WWW-Authenticate": "Bearer " + ", ".join(parts)}
+
+
+class Protector(ResourceProtector):
+    def acquire_token(self, scopes=None, **kwargs):
+        if "access_token" in request.args or "access_token" in request.form:
+            fail(400, "Send the access token in the Authorization header, not in the URL or body.",
+                 code="invalid_request", error="invalid_request",
+                 headers=_challenge("invalid_request"))
+        return super().acquire_token(scopes, **kwargs)
+
+    def raise_error_response(self, error):
+        if isinstance(error, MissingAuthorizationError) or (
+            isinstance(error, UnsupportedTokenTypeError)
+            and not request.headers.get("Authorization", "").lower().startswith("bearer")
+        ):
+            fail(401, "This endpoint needs a bearer access token.", headers=_challenge())
+        if isinstance(error, InsufficientScopeError):
+            needed = " ".join(g.get("required_scopes") or ())
+            fail(403, f"The access token lacks the scope this needs: {needed}.",
+                 code="insufficient_scope", error="insufficient_scope", scope=needed,
+                 headers=_challenge("insufficient_scope", scope=needed))
+        description = "The access token is malformed, unknown, expired or revoked."
+        fail(401, description, code="invalid_token", error="invalid_token",
+             headers=_challenge("invalid_token", error_description=description))
+
+
+require_oauth = Protector()
+require_oauth.register_token_validator(Validator(realm=REALM))
+
+
+def require_scope(scope: str | None = None):
+    """Protect a view with a bearer token (holding ``scope`` when given) and document it."""
+
+    def decorator(view):
+        protected = require_oauth([scope] if scope else None)(view)
+
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            g.required_scopes = [scope] if scope else []
+            return protected(*args, **kwargs)
+
+        responses = {"401": "UNAUTHORIZED", "403": "FORBIDDEN", "429": "TOO_MANY_REQUESTS"}
+        security = [{"oauth2": [scope] if scope else []}]
+        return Blueprint.doc(security=security, responses=responses)(wrapper)
+
+    return decorator

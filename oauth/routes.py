@@ -1,0 +1,99 @@
+"""/oauth/* and /.well-known/oauth-authorization-server."""
+from flask import request
+from flask_smorest import Blueprint
+
+from app.ratelimit import throttle_failed_authentication
+from oauth import scopes
+from oauth.models import AUTH_METHODS, GRANT_TYPE
+from oauth.schemas import (
+    IntrospectionSchema, MetadataSchema, OAuthErrorSchema, TokenActionRequestSchema,
+    TokenRequestSchema, TokenSchema,
+)
+from oauth.server import server
+
+blp = Blueprint("oauth", __name__, description="OAuth 2.0 authorization server")
+
+FORM = "application/x-www-form-urlencoded"
+CLIENT_AUTH = [{"clientBasic": []}, {}]
+
+
+def _form_body(schema):
+    return {"required": True, "content": {FORM: {"schema": schema}}}
+
+
+def _oauth_errors(*statuses):
+    descriptions = {
+        400: "invalid_request, unsupported_grant_type, invalid_scope (RFC 6749 section 5.2)",
+        401: "invalid_client: unknown client, wrong secret or disabled client",
+        415: "The body is not form-encoded",
+        429: "Too many requests, or too many failed client authentications",
+    }
+    return {
+        str(status): {
+            "description": descriptions[status],
+            "content": {"application/json": {"schema": OAuthErrorSchema}},
+        }
+        for status in statuses
+    }
+
+
+@blp.route("/oauth/token", methods=["POST"])
+@blp.doc(
+    summary="Issue an access token (client-credentials grant)",
+    security=CLIENT_AUTH,
+    requestBody=_form_body(TokenRequestSchema),
+    responses={"200": {"description": "An access token",
+                       "content": {"application/json": {"schema": TokenSchema}}},
+               **_oauth_errors(400, 401, 415, 429)},
+)
+@throttle_failed_authentication
+def issue_token():
+    return server.create_token_response()
+
+
+@blp.route("/oauth/revoke", methods=["POST"])
+@blp.doc(
+    summary="Revoke one of the calling client's tokens (RFC 7009)",
+    security=CLIENT_AUTH,
+    requestBody=_form_body(TokenActionRequestSchema),
+    responses={"200": {"description": "Revoked, or not a token of this client: the same answer"},
+               **_oauth_errors(400, 401, 415, 429)},
+)
+@throttle_failed_authentication
+def revoke_token():
+    return server.create_endpoint_response("revocation")
+
+
+@blp.route("/oauth/introspect", methods=["POST"])
+@blp.doc(
+    summary="Describe one of the calling client's tokens (RFC 7662)",
+    security=CLIENT_AUTH,
+    requestBody=_form_body(TokenActionRequestSchema),
+    responses={"200": {"description": "The token, or {\"active\": false}",
+                       "content": {"application/json": {"schema": IntrospectionSchema}}},
+               **_oauth_errors(400, 401, 415, 429)},
+)
+@throttle_failed_authentication
+def introspect_token():
+    return server.create_endpoint_response("introspection")
+
+
+@blp.route("/.well-known/oauth-authorization-server", methods=["GET"])
+@blp.response(200, MetadataSchema)
+@blp.doc(summary="Authorization server metadata (RFC 8414)", security=[])
+def metadata():
+    base = request.url_root.rstrip("/")
+    methods = list(AUTH_METHODS)
+    return {
+        "issuer": base,
+        "token_endpoint": f"{base}/oauth/token",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "introspection_endpoint": f"{base}/oauth/introspect",
+        "grant_types_supported": [GRANT_TYPE],
+        "response_types_supported": [],
+        "token_endpoint_auth_methods_supported": methods,
+        "revocation_endpoint_auth_methods_supported": methods,
+        "introspection_endpoint_auth_methods_supported": methods,
+        "scopes_supported": list(scopes.ALL_SCOPES),
+        "service_documentation": f"{base}/openapi.json",
+    }

@@ -1,0 +1,179 @@
+"""The authorization server: client-credentials grant, revocation, introspection."""
+import time
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer as FlaskAuthorizationServer
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError, InvalidScopeError, grants
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
+from flask import current_app, g, json
+from flask import request as flask_request
+
+from app.extensions import db
+from oauth import hashing, scopes
+from oauth.models import AUTH_METHODS, AccessToken, ApiClient
+
+
+def _basic_credentials(request):
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    client_id, secret = extract_basic_authorization(request.headers)
+    return client_id or "", secret or ""
+
+
+class AuthorizationServer(FlaskAuthorizationServer):
+    def authenticate_client(self, request, methods, endpoint="token"):
+        """client_secret_basic or client_secret_post, never both; RFC 6749 section 2.3.1."""
+        if flask_request.args:
+            raise InvalidRequestError("Send parameters in the form-encoded body, not the URL.")
+        basic = _basic_credentials(request)
+        posted = "client_id" in request.form or "client_secret" in request.form
+        if basic and posted:
+            raise InvalidRequestError("Use one client authentication method, not two.")
+        if basic:
+            client_id, secret, method = *basic, "client_secret_basic"
+        else:
+            client_id = request.form.get("client_id", "")
+            secret = request.form.get("client_secret", "")
+            method = "client_secret_post"
+        client = ApiClient.authenticate(client_id, secret) if client_id else None
+        if client is None:
+            if not client_id:
+                hashing.matches(secret, None)  # the same work as for a wrong secret
+            error = InvalidClientError(status_code=401, description="Client authentication failed.")
+            error.basic_challenge = method == "client_secret_basic"
+            raise error
+        request.auth_method = method
+        return client
+
+    def handle_error_response(self, request, error):
+        """RFC 6749 section 5.2 body, with the problem-details members beside it."""
+        status, body, headers = error(self.get_error_uri(request, error))
+        headers = [(k, v) for k, v in headers if k.lower() != "www-authenticate"]
+        if getattr(error, "basic_challenge", False):
+            headers.append(("WWW-Authenticate", 'Basic realm="tiergate"'))
+        body = dict(body)
+        body.update({
+            "type": "about:blank",
+            "title": "OAuth error",
+            "status": status,
+            "detail": body.get("error_description") or body["error"],
+            "code": body["error"],
+            "request_id": g.get("request_id"),
+        })
+        return self.handle_response(status, json.dumps(body), headers)
+
+    def handle_response(self, status_code, payload, headers):
+        response = super().handle_response(status_code, payload, headers)
+        response.mimetype = "application/json"
+        return response
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = list(AUTH_METHODS)
+
+    def validate_requested_scope(self):
+        requested = scopes.split(self.request.payload.scope)
+        not_allowed = requested - self.client.allowed_scopes()
+        if not_allowed:
+            raise InvalidScopeError(
+                f"The client may not have: {' '.join(sorted(not_allowed))}."
+            )
+
+    def create_token_response(self):
+        status, token, headers = super().create_token_response()
+        token.setdefault("scope", "")
+        return status, token, headers
+
+
+def _own_token(request, client) -> AccessToken | None:
+    """Another client's token is treated as unknown, so tokens cannot be probed."""
+    token = AccessToken.find(request.form["token"])
+    return token if token is not None and token.check_client(client) else None
+
+
+class RevocationEndpoint(_RevocationEndpoint):
+    CLIENT_AUTH_METHODS = list(AUTH_METHODS)
+
+    def authenticate_token(self, request, client):
+        self.check_params(request, client)
+        return _own_token(request, client)
+
+    def revoke_token(self, token, request):
+        token.revoke()
+        db.session.commit()
+
+
+class IntrospectionEndpoint(_IntrospectionEndpoint):
+    CLIENT_AUTH_METHODS = list(AUTH_METHODS)
+
+    def authenticate_token(self, request, client):
+        self.check_params(request, client)
+        return _own_token(request, client)
+
+    def check_permission(self, token, client, request):
+        return token.check_client(client)
+
+    def introspect_token(self, token):
+        payload = {
+            "active": True,
+            "client_id": token.client.client_id,
+            "token_type": "Bearer",
+            "scope": scopes.join(token.effective_scopes()),
+            "sub": str(token.user_id),
+            "username": token.user.name,
+            "organisation": token.user.organisation_id,
+            "iat": token.issued_at,
+            "exp": token.expires_at,
+        }
+        if token.emulating:
+            payload["act"] = {"sub": str(token.real_user_id)}
+        return payload
+
+
+def save_token(token_data, request):
+    client = request.client
+    db.session.add(AccessToken(
+        token_hash=hashing.digest(token_data["access_token"]),
+        client_pk=client.id,
+        user_id=client.user_id,
+        real_user_id=client.user_id,
+        scope=token_data.get("scope", ""),
+        issued_at=int(time.time()),
+        expires_in=token_data["expires_in"],
+    ))
+    db.session.commit()
+
+
+def issue_token(client: ApiClient, user, scope: str) -> dict:
+    """A token for ``client`` acting as ``user`` (emulation), outside the grant flow."""
+    expires_in = current_app.config["ACCESS_TOKEN_EXPIRES_IN"]
+    access_token = hashing.new_secret()
+    db.session.add(AccessToken(
+        token_hash=hashing.digest(access_token),
+        client_pk=client.id,
+        user_id=user.id,
+        real_user_id=client.user_id,
+        scope=scope,
+        issued_at=int(time.time()),
+        expires_in=expires_in,
+    ))
+    return {"access_token": access_token, "token_type": "Bearer",
+            "expires_in": expires_in, "scope": scope}
+
+
+server = AuthorizationServer()
+
+
+def init_app(app):
+    server.init_app(app, query_client=lambda client_id: None, save_token=save_token)
+    server.register_token_generator("default", BearerTokenGenerator(
+        access_token_generator=lambda **_: hashing.new_secret(),
+        expires_generator=lambda client, grant_type: current_app.config["ACCESS_TOKEN_EXPIRES_IN"],
+    ))
+    if not server._token_grants:
+        server.register_grant(ClientCredentialsGrant)
+        server.register_endpoint(RevocationEndpoint)
+        server.register_endpoint(IntrospectionEndpoint)

@@ -1,0 +1,91 @@
+"""The OpenAPI document: generated from the code by flask-smorest/apispec, served at /openapi.json."""
+import http
+
+import flask
+import flask_smorest
+from flask_smorest.spec import prepare_response
+
+from app.schemas.problem import ProblemSchema
+from oauth.scopes import SCOPE_DESCRIPTIONS
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+RESPONSE_HEADERS = {
+    "X-Request-Id": ("UUID of the request; a valid inbound X-Request-Id is echoed",
+                     {"type": "string", "format": "uuid"}),
+    "X-Rate-Limit-Limit": ("Requests allowed in the current period", {"type": "integer"}),
+    "X-Rate-Limit-Remaining": ("Requests left in the current period", {"type": "integer"}),
+    "X-Rate-Limit-Reset": ("Seconds left in the current period", {"type": "integer"}),
+}
+
+
+def _header_refs() -> dict:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in RESPONSE_HEADERS}
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, with errors left to app.errors and documented as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """app.errors registers the handlers for every error."""
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+                response["headers"] = _header_refs()
+                if status == 429:
+                    response["headers"]["Retry-After"] = {
+                        "description": "Seconds to wait", "schema": {"type": "integer"}}
+                if status in (401, 403):
+                    response["headers"]["WWW-Authenticate"] = {
+                        "description": "RFC 6750 challenge", "schema": {"type": "string"}}
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Error", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        for name, (description, schema) in RESPONSE_HEADERS.items():
+            self.spec.components.header(name, {"description": description, "schema": schema})
+        self.spec.components.security_scheme("oauth2", {
+            "type": "oauth2",
+            "description": "Client-credentials grant; send the token as `Authorization: Bearer`.",
+            "flows": {"clientCredentials": {"tokenUrl": "/oauth/token",
+                                            "scopes": dict(SCOPE_DESCRIPTIONS)}},
+        })
+        self.spec.components.security_scheme("clientBasic", {
+            "type": "http", "scheme": "basic",
+            "description": "API client id and secret (client_secret_basic)",
+        })
+
+    def spec_dict(self) -> dict:
+        """The served document: apispec's, with every response's headers and error bodies."""
+        return complete(self.spec.to_dict())
+
+    def _openapi_json(self):
+        return flask.current_app.response_class(
+            flask.json.dumps(self.spec_dict(), indent=2, sort_keys=False),
+            mimetype="application/json",
+        )
+
+
+def complete(spec: dict) -> dict:
+    """Give each inline response the common headers, and each inline error a problem body."""
+    for path in spec.get("paths", {}).values():
+        for method, operation in path.items():
+            if method == "parameters":
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if "$ref" in response:
+                    continue
+                response.setdefault("headers", {}).update(_header_refs())
+                if str(status).startswith(("4", "5")) and "content" not in response:
+                    response["content"] = {PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}}
+    return spec
