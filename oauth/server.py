@@ -2,7 +2,10 @@
 import time
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer as FlaskAuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError, InvalidScopeError, grants
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError, InvalidRequestError, InvalidScopeError, grants,
+)
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
@@ -88,31 +91,33 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
         return status, token, headers
 
 
-def _own_token(request, client) -> AccessToken | None:
-    """Another client's token is treated as unknown, so tokens cannot be probed."""
-    token = AccessToken.find(request.form["token"])
-    return token if token is not None and token.check_client(client) else None
+class _OwnTokensOnly:
+    """Revocation and introspection see only the calling client's own tokens: another
+    client's token is treated as unknown, so tokens cannot be probed."""
 
-
-class RevocationEndpoint(_RevocationEndpoint):
     CLIENT_AUTH_METHODS = list(AUTH_METHODS)
+
+    def check_params(self, request, client):
+        if "token" not in request.form:
+            raise InvalidRequestError("The 'token' parameter is required.")
+        hint = request.form.get("token_type_hint")
+        if hint and hint not in self.SUPPORTED_TOKEN_TYPES:
+            raise OAuth2Error(error="unsupported_token_type", status_code=400,  # RFC 7009 2.2.1
+                              description="Only access tokens are issued here.")
 
     def authenticate_token(self, request, client):
         self.check_params(request, client)
-        return _own_token(request, client)
+        token = AccessToken.find(request.form["token"])
+        return token if token is not None and token.check_client(client) else None
 
+
+class RevocationEndpoint(_OwnTokensOnly, _RevocationEndpoint):
     def revoke_token(self, token, request):
         token.revoke()
         db.session.commit()
 
 
-class IntrospectionEndpoint(_IntrospectionEndpoint):
-    CLIENT_AUTH_METHODS = list(AUTH_METHODS)
-
-    def authenticate_token(self, request, client):
-        self.check_params(request, client)
-        return _own_token(request, client)
-
+class IntrospectionEndpoint(_OwnTokensOnly, _IntrospectionEndpoint):
     def check_permission(self, token, client, request):
         return token.check_client(client)
 

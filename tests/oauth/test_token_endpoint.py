@@ -1,0 +1,202 @@
+"""POST /oauth/token: the client-credentials grant and every RFC 6749 section 5.2 error."""
+import statistics
+import time
+
+import pytest
+from sqlalchemy import select, text
+
+from app.extensions import db
+from oauth.models import AccessToken, ApiClient
+
+GRANT = {"grant_type": "client_credentials"}
+
+
+@pytest.fixture
+def reseller(tree, make_caller):
+    return make_caller(tree.C, permissions=["organisation:view+", "user:view"])
+
+
+def post_credentials(caller, **extra):
+    return {**GRANT, "client_id": caller.client_id, "client_secret": caller.client_secret, **extra}
+
+
+class TestIssue:
+    def test_client_secret_post(self, client, reseller):
+        response = client.post("/oauth/token", data=post_credentials(reseller))
+        assert response.status_code == 200
+        body = response.json
+        assert set(body) == {"access_token", "token_type", "expires_in", "scope"}
+        assert body["token_type"] == "Bearer"
+        assert body["expires_in"] == 3600
+        assert body["scope"] == "organisations:read users:read"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "refresh_token" not in body
+
+    def test_client_secret_basic(self, client, reseller):
+        response = client.post("/oauth/token", data=GRANT, headers=reseller.basic)
+        assert response.status_code == 200
+        assert response.json["access_token"]
+
+    def test_basic_credentials_are_form_urlencoded(self, client, tree, make_caller):
+        """RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding."""
+        caller = make_caller(tree.C, admin=True)
+        client_row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == caller.client_id))
+        client_row.set_secret("s3cr:t/with%chars")
+        db.session.commit()
+        caller.client_secret = "s3cr%3At%2Fwith%25chars"
+        assert client.post("/oauth/token", data=GRANT, headers=caller.basic).status_code == 200
+
+    def test_requested_scope_narrows_the_token(self, client, reseller):
+        response = client.post("/oauth/token", data=post_credentials(reseller, scope="users:read"))
+        assert response.json["scope"] == "users:read"
+
+    def test_client_scope_restriction_narrows_the_token(self, client, tree, make_caller):
+        caller = make_caller(tree.C, admin=True, scope="organisations:read")
+        response = client.post("/oauth/token", data=post_credentials(caller))
+        assert response.json["scope"] == "organisations:read"
+
+    def test_lifetime_comes_from_configuration(self, app, client, reseller):
+        app.config["ACCESS_TOKEN_EXPIRES_IN"] = 120
+        response = client.post("/oauth/token", data=post_credentials(reseller))
+        assert response.json["expires_in"] == 120
+
+    def test_only_a_hash_of_the_token_and_secret_is_stored(self, client, reseller):
+        token = client.post("/oauth/token", data=post_credentials(reseller)).json["access_token"]
+        dump = " ".join(
+            str(row) for table in ("access_tokens", "api_clients", "audit_events")
+            for row in db.session.execute(text(f"SELECT * FROM {table}")).all()
+        )
+        assert token not in dump
+        assert reseller.client_secret not in dump
+
+
+class TestErrors:
+    def test_unknown_client_and_wrong_secret_answer_the_same(self, client, reseller):
+        unknown = client.post("/oauth/token", data={**GRANT, "client_id": "nobody",
+                                                    "client_secret": "x" * 43})
+        wrong = client.post("/oauth/token", data=post_credentials(reseller, client_secret="x" * 43))
+        assert unknown.status_code == wrong.status_code == 401
+        strip = lambda body: {k: v for k, v in body.items() if k != "request_id"}  # noqa: E731
+        assert strip(unknown.json) == strip(wrong.json)
+        assert unknown.json["error"] == "invalid_client"
+
+    def test_unknown_client_and_wrong_secret_take_the_same_time(self, client, reseller):
+        def timed(data, rounds=40):
+            samples = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                client.post("/oauth/token", data=data, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+                samples.append(time.perf_counter() - started)
+            return statistics.median(samples)
+
+        client.application.config["AUTH_FAILURE_LIMIT"] = "10000 per minute"
+        unknown = {**GRANT, "client_id": "3f1c7c2e-0000-4000-8000-000000000000",
+                   "client_secret": "x" * 43}
+        wrong = post_credentials(reseller, client_secret="x" * 43)
+        timed(unknown, 5), timed(wrong, 5)  # warm up
+        ratio = timed(unknown) / timed(wrong)
+        assert 0.5 < ratio < 2.0
+
+    def test_basic_failure_carries_a_basic_challenge(self, client, reseller):
+        reseller.client_secret = "wrong"
+        response = client.post("/oauth/token", data=GRANT, headers=reseller.basic)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Basic")
+        assert response.json["error"] == "invalid_client"
+
+    def test_post_failure_is_401_invalid_client(self, client, reseller):
+        response = client.post("/oauth/token", data=post_credentials(reseller, client_secret="no"))
+        assert response.status_code == 401
+        assert response.json["error"] == "invalid_client"
+
+    def test_no_credentials(self, client):
+        response = client.post("/oauth/token", data=GRANT)
+        assert response.status_code == 401
+        assert response.json["error"] == "invalid_client"
+
+    def test_two_authentication_methods_are_refused(self, client, reseller):
+        response = client.post("/oauth/token", data=post_credentials(reseller),
+                               headers=reseller.basic)
+        assert response.status_code == 400
+        assert response.json["error"] == "invalid_request"
+
+    def test_credentials_in_the_query_string_are_refused(self, client, reseller):
+        query = f"?client_id={reseller.client_id}&client_secret={reseller.client_secret}"
+        response = client.post("/oauth/token" + query, data=GRANT)
+        assert response.status_code == 400
+        assert response.json["error"] == "invalid_request"
+
+    def test_unsupported_grant_type(self, client, reseller):
+        response = client.post("/oauth/token", data=post_credentials(reseller, grant_type="password"))
+        assert response.status_code == 400
+        assert response.json["error"] == "unsupported_grant_type"
+
+    def test_missing_grant_type(self, client, reseller):
+        data = post_credentials(reseller)
+        del data["grant_type"]
+        response = client.post("/oauth/token", data=data)
+        assert response.status_code == 400
+        assert response.json["error"] == "unsupported_grant_type"
+
+    @pytest.mark.parametrize("scope", ["users:write", "no-such-scope", "users:read users:write"])
+    def test_scope_the_client_may_not_have(self, client, reseller, scope):
+        response = client.post("/oauth/token", data=post_credentials(reseller, scope=scope))
+        assert response.status_code == 400
+        assert response.json["error"] == "invalid_scope"
+
+    def test_json_body_is_refused(self, client, reseller):
+        response = client.post("/oauth/token", json=post_credentials(reseller))
+        assert response.status_code == 415
+        assert response.mimetype == "application/problem+json"
+
+    def test_errors_are_json_with_request_id(self, client):
+        response = client.post("/oauth/token", data=GRANT,
+                               headers={"X-Request-Id": "9b2f4a8e-3c1d-4e5f-8a7b-6c5d4e3f2a1b"})
+        assert response.mimetype == "application/json"
+        assert response.json["request_id"] == "9b2f4a8e-3c1d-4e5f-8a7b-6c5d4e3f2a1b"
+
+    def test_get_is_not_allowed(self, client):
+        response = client.get("/oauth/token")
+        assert response.status_code == 405
+        assert "POST" in response.headers["Allow"]
+
+
+class TestClientState:
+    def test_disabled_client_cannot_get_a_token(self, client, reseller):
+        row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == reseller.client_id))
+        row.active = False
+        db.session.commit()
+        response = client.post("/oauth/token", data=post_credentials(reseller))
+        assert response.status_code == 401
+        assert response.json["error"] == "invalid_client"
+
+    def test_disabled_user_cannot_get_a_token(self, client, reseller):
+        reseller.user.active = False
+        db.session.commit()
+        assert client.post("/oauth/token", data=post_credentials(reseller)).status_code == 401
+
+    def test_token_rows_record_client_and_user(self, client, reseller):
+        client.post("/oauth/token", data=post_credentials(reseller))
+        token = db.session.scalar(select(AccessToken))
+        assert token.user_id == token.real_user_id == reseller.user.id
+        assert token.client.client_id == reseller.client_id
+
+
+class TestFailureThrottle:
+    def test_repeated_failures_are_throttled_per_client_and_address(self, app, client, reseller):
+        app.config["AUTH_FAILURE_LIMIT"] = "3 per minute"
+        bad = post_credentials(reseller, client_secret="wrong")
+        statuses = [client.post("/oauth/token", data=bad).status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        throttled = client.post("/oauth/token", data=post_credentials(reseller))
+        assert throttled.status_code == 429
+        assert int(throttled.headers["Retry-After"]) >= 1
+        assert throttled.mimetype == "application/problem+json"
+        other_address = client.post("/oauth/token", data=post_credentials(reseller),
+                                    environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        assert other_address.status_code == 200
+
+    def test_successes_do_not_count(self, app, client, reseller):
+        app.config["AUTH_FAILURE_LIMIT"] = "2 per minute"
+        for _ in range(5):
+            assert client.post("/oauth/token", data=post_credentials(reseller)).status_code == 200
