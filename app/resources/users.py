@@ -19,7 +19,7 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1",
 
 
 class UserListArgs(PageArgs):
-    organisation = Id(metadata={"description": "Only users of this organisation"})
+    organisation = Id(strict=False, metadata={"description": "Only users of this organisation"})
 
 
 @blp.route("/users")
@@ -27,11 +27,13 @@ class Users(MethodView):
     @require_scope("users:read")
     @blp.arguments(UserListArgs, location="query")
     @blp.response(200, page_of(UserSchema))
+    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List the users in reach."""
         query = tenancy.scoped(User, "user:view").order_by(User.id)
         if args.get("organisation"):
-            query = query.where(User.organisation_id == args["organisation"])
+            organisation = tenancy.organisation_or_404(args["organisation"], "user:view")
+            query = query.where(User.organisation_id == organisation.id)
         return paginate(query, args)
 
     @require_scope("users:write")

@@ -7,8 +7,9 @@ class StrictBoolean(ma.fields.Boolean):
     falsy = {False}
 
 
-def Id(**kwargs):  # noqa: N802 - reads like a field class
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+def Id(*, strict: bool = True, **kwargs):  # noqa: N802 - reads like a field class
+    """A record id: a JSON integer in bodies; pass strict=False for query strings."""
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=2**31 - 1),
                              **kwargs)
 
 

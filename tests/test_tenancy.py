@@ -1,0 +1,161 @@
+"""The access matrix: every endpoint x organisation relation -> status.
+
+The caller sits in C of A > B > C > D > E (C2 is C's sibling, U unrelated). It may act on
+C, D and E where its permission reaches descendants, on C alone where it does not, and
+never on A, B, C2 or U: those answer 404, exactly as if the record did not exist.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from app.bootstrap import create_client
+from app.extensions import db
+from app.models import Address, User
+from oauth.models import ApiClient
+
+RELATIONS = ("self", "child", "descendant", "parent", "ancestor", "sibling", "unrelated")
+IN_REACH_WITH_DESCENDANTS = {"self", "child", "descendant"}
+ALL_PERMISSIONS = ("organisation:view", "organisation:edit", "user:view", "user:edit",
+                   "user:emulate", "api_client:view", "api_client:edit")
+
+
+def _user(org):
+    user = User(organisation=org, name=f"Member of {org.name}",
+                email=f"member-{org.id}@example.com")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _client(org):
+    create_client(_user(org), "target client")
+    return db.session.query(ApiClient).order_by(ApiClient.id.desc()).first()
+
+
+@dataclass
+class Endpoint:
+    method: str
+    url: Callable
+    success: int
+    make_target: Callable = lambda org: org
+    body: Callable | None = None
+
+    def __str__(self):
+        return f"{self.method} {self.url(_Id())}"
+
+
+class _Id:
+    id = "{id}"
+
+
+ENDPOINTS = [
+    Endpoint("GET", lambda o: f"/api/v1/organisations/{o.id}", 200),
+    Endpoint("PUT", lambda o: f"/api/v1/organisations/{o.id}", 200,
+             body=lambda o: {"name": "Renamed"}),
+    Endpoint("POST", lambda o: "/api/v1/organisations", 201,
+             body=lambda o: {"name": "Child", "parent": o.id}),
+    Endpoint("GET", lambda o: f"/api/v1/organisations/{o.id}/addresses", 200),
+    Endpoint("POST", lambda o: f"/api/v1/organisations/{o.id}/addresses", 201,
+             body=lambda o: {"name": "HQ", "addr_line_1": "1 Road", "city": "Leeds",
+                             "country_code": 826}),
+    Endpoint("GET", lambda u: f"/api/v1/users/{u.id}", 200, make_target=_user),
+    Endpoint("PUT", lambda u: f"/api/v1/users/{u.id}", 200, make_target=_user,
+             body=lambda u: {"name": "Renamed"}),
+    Endpoint("GET", lambda o: f"/api/v1/users?organisation={o.id}", 200),
+    Endpoint("POST", lambda o: "/api/v1/users", 201,
+             body=lambda o: {"name": "New", "email": "new@example.com", "organisation": o.id}),
+    Endpoint("POST", lambda u: f"/api/v1/users/{u.id}/emulation", 201, make_target=_user),
+    Endpoint("GET", lambda c: f"/api/v1/api-clients/{c.id}", 200, make_target=_client),
+    Endpoint("DELETE", lambda c: f"/api/v1/api-clients/{c.id}", 204, make_target=_client),
+    Endpoint("POST", lambda c: f"/api/v1/api-clients/{c.id}/secret", 201, make_target=_client),
+    Endpoint("POST", lambda u: "/api/v1/api-clients", 201, make_target=_user,
+             body=lambda u: {"name": "Integration", "user": u.id}),
+]
+
+
+def _call(client, endpoint, target, headers):
+    kwargs = {"headers": headers}
+    if endpoint.body:
+        kwargs["json"] = endpoint.body(target)
+    return client.open(endpoint.url(target), method=endpoint.method, **kwargs)
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_admin_reaches_its_subtree_only(client, tree, admin_c, auth, endpoint, relation):
+    target = endpoint.make_target(tree.relation(relation))
+    db.session.commit()
+    response = _call(client, endpoint, target, auth(admin_c))
+    expected = endpoint.success if relation in IN_REACH_WITH_DESCENDANTS else 404
+    assert response.status_code == expected, response.json
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_permissions_without_parent_reach_own_organisation_only(
+        client, tree, make_caller, auth, endpoint, relation):
+    caller = make_caller(tree.C, permissions=ALL_PERMISSIONS)
+    target = endpoint.make_target(tree.relation(relation))
+    db.session.commit()
+    response = _call(client, endpoint, target, auth(caller))
+    assert response.status_code == (endpoint.success if relation == "self" else 404), response.json
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_permissions_with_parent_reach_descendants(
+        client, tree, make_caller, auth, endpoint, relation):
+    caller = make_caller(tree.C, permissions=[p + "+" for p in ALL_PERMISSIONS])
+    target = endpoint.make_target(tree.relation(relation))
+    db.session.commit()
+    response = _call(client, endpoint, target, auth(caller))
+    expected = endpoint.success if relation in IN_REACH_WITH_DESCENDANTS else 404
+    assert response.status_code == expected, response.json
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_without_the_permission_the_answer_is_403(client, tree, make_caller, auth, endpoint):
+    caller = make_caller(tree.C, permissions=["organisation:view"], scope=None)
+    target = endpoint.make_target(tree.C)
+    db.session.commit()
+    # A token cannot carry a scope its user lacks, so the protector refuses first.
+    response = _call(client, endpoint, target, auth(caller))
+    if endpoint.url(target).startswith("/api/v1/organisations") and endpoint.method == "GET":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert response.json["code"] in {"insufficient_scope", "permission_denied"}
+
+
+LISTS = [
+    ("/api/v1/organisations", lambda org: org),
+    ("/api/v1/users", _user),
+    ("/api/v1/api-clients", _client),
+]
+
+
+@pytest.mark.parametrize("url,make", LISTS, ids=[url for url, _ in LISTS])
+def test_lists_show_exactly_the_reach(client, tree, admin_c, auth, url, make):
+    targets = {relation: make(tree.relation(relation)) for relation in RELATIONS}
+    db.session.commit()
+    ids = {record["id"] for record in client.get(url + "?per_page=100", headers=auth(admin_c)).json["data"]}
+    for relation, target in targets.items():
+        assert (target.id in ids) == (relation in IN_REACH_WITH_DESCENDANTS), relation
+
+
+def test_addresses_of_a_reachable_organisation_only(client, tree, admin_c, auth):
+    for org in (tree.C, tree.D, tree.B):
+        db.session.add(Address(organisation_id=org.id, name="Office", addr_line_1="1 Road",
+                               city="York", country_code=826))
+    db.session.commit()
+    response = client.get(f"/api/v1/organisations/{tree.D.id}/addresses", headers=auth(admin_c))
+    assert [a["organisation"] for a in response.json["data"]] == [tree.D.id]
+
+
+def test_visible_but_not_editable_is_403(client, tree, make_caller, auth):
+    caller = make_caller(tree.C, permissions=["organisation:view+", "organisation:edit"])
+    response = client.put(f"/api/v1/organisations/{tree.D.id}", json={"name": "x"},
+                          headers=auth(caller))
+    assert response.status_code == 403
+    assert response.json["code"] == "permission_denied"
