@@ -22,9 +22,10 @@ DEFAULT_CODES = {
 }
 
 
-def fail(status: int, detail: str, *, code: str | None = None, headers=None, **extra):
-    """Stop the request with a problem response."""
-    abort(status, message=detail, code=code, headers=headers, extra=extra)
+def fail(status: int, detail: str, *, code: str | None = None, headers=None, errors=None,
+         **extra):
+    """Stop the request with a problem response; ``extra`` adds members to the body."""
+    abort(status, message=detail, code=code, headers=headers, errors=errors, extra=extra)
 
 
 def flatten_messages(messages, prefix="") -> dict[str, str]:
@@ -84,7 +85,7 @@ def handle_http_exception(error: HTTPException):
     if detail is None:
         detail = error.description
     headers = dict(data.get("headers") or {})
-    if error.code == 405 and error.valid_methods:
+    if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem_response(error.code, detail, code=data.get("code"), headers=headers,
                             errors=errors, **(data.get("extra") or {}))

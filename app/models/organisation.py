@@ -44,21 +44,19 @@ class Organisation(Timestamps, db.Model):
         return self.path.startswith(other.path)
 
     def move_under(self, parent: "Organisation") -> None:
-        """Re-parent this organisation and rewrite its subtree's paths in one statement."""
-        old_path, old_depth = self.path, self.depth
-        new_path = f"{parent.path}{self.id}/"
-        shift = parent.depth + 1 - old_depth
+        """Re-parent this organisation, rewriting its subtree's paths in one statement."""
+        old_path = self.path
         db.session.execute(
             update(Organisation)
             .where(Organisation.path.startswith(old_path))
             .values(
-                path=literal(new_path, String) + func.substr(Organisation.path, len(old_path) + 1),
-                depth=Organisation.depth + shift,
+                path=literal(f"{parent.path}{self.id}/", String)
+                + func.substr(Organisation.path, len(old_path) + 1),
+                depth=Organisation.depth + (parent.depth + 1 - self.depth),
             )
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session="fetch")
         )
-        self.parent_id = parent.id
-        db.session.expire_all()
+        self.parent_id = parent.id  # through the ORM, so the audit trail records the move
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.path}>"

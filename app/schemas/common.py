@@ -3,8 +3,12 @@ import marshmallow as ma
 
 
 class StrictBoolean(ma.fields.Boolean):
-    truthy = {True}
-    falsy = {False}
+    """true or false only: not 1, "yes" or "true"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 def Id(*, strict: bool = True, **kwargs):  # noqa: N802 - reads like a field class

@@ -15,6 +15,11 @@ class PermissionSchema(ma.Schema):
     parent = StrictBoolean(load_default=False, metadata={
         "description": "Also on the organisation's descendants", "example": False})
 
+    @ma.post_load
+    def _explicit_parent(self, data, **kwargs):
+        """Stored as given or false, also when a partial update leaves it out."""
+        return {"permission": data["permission"], "parent": data.get("parent", False)}
+
 
 def _unique_permissions(permissions):
     names = [held["permission"] for held in permissions]
