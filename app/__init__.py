@@ -12,7 +12,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from app import audit, errors, ratelimit, requests  # noqa: F401  (audit: session events)
 
-    app.config["RATELIMIT_APPLICATION"] = app.config["RATE_LIMIT"]
     app.config["RATELIMIT_REQUEST_IDENTIFIER"] = ratelimit.identify_request
     from app.extensions import api, db, limiter
 

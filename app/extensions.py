@@ -1,4 +1,5 @@
 """Extensions: created here, initialised in create_app."""
+from flask import current_app
 from flask_limiter import Limiter
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
@@ -15,7 +16,9 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 api = Api()
-limiter = Limiter(key_func=rate_limit_key)
+# RATE_LIMIT is read per request, so each app (and each test's app) uses its own setting.
+limiter = Limiter(key_func=rate_limit_key,
+                  application_limits=[lambda: current_app.config["RATE_LIMIT"]])
 
 
 @event.listens_for(Engine, "connect")

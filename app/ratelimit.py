@@ -23,11 +23,9 @@ def rate_limit_key() -> str:
 
 
 def _auth_failure_key() -> tuple[str, ...]:
-    from app.extensions import limiter
-
     client_id, _ = extract_basic_authorization(request.headers)
     client_id = client_id or request.form.get("client_id") or "-"
-    return (limiter._key_prefix or "tiergate", "authfail", client_id[:100], request.remote_addr)
+    return ("tiergate", "authfail", client_id[:100], request.remote_addr)
 
 
 def throttle_failed_authentication(view):

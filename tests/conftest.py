@@ -17,7 +17,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from app import create_app  # noqa: E402
 from app.bootstrap import create_client, create_organisation  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app.extensions import db, limiter  # noqa: E402
 from app.models import User  # noqa: E402
 
 
@@ -64,16 +64,19 @@ def _empty_tables():
 
 
 @pytest.fixture
-def app(backend):
+def app(backend, request):
+    """A fresh app; @pytest.mark.config(NAME=value) overrides settings for one test."""
     database_url, storage_uri = backend
+    marker = request.node.get_closest_marker("config")
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": storage_uri,
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "RATE_LIMIT": "1000 per hour",
+        **(marker.kwargs if marker else {}),
     })
     with app.app_context():
+        limiter.reset()  # counters live in Redis across apps on the PostgreSQL/Redis backend
         if database_url.startswith("sqlite"):
             db.create_all()
         yield app
