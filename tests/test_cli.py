@@ -1,0 +1,76 @@
+"""The `tiergate` command: organisations, users, API clients, secrets, bootstrap."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation, User
+from oauth.models import ApiClient
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        result = runner.invoke(args=list(args))
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+def credentials(output):
+    return (re.search(r"client_id:\s+(\S+)", output).group(1),
+            re.search(r"client_secret:\s+(\S+)", output).group(1))
+
+
+def test_setup_bootstraps_once(app, cli, client):
+    client_id, secret = credentials(cli("setup"))
+    assert "client_secret" not in cli("setup")
+    assert cli("bootstrap-client-id").strip() == client_id
+    admin = db.session.scalar(select(User))
+    assert admin.admin and admin.root
+    token = client.post("/oauth/token", data={"grant_type": "client_credentials",
+                                               "client_id": client_id, "client_secret": secret})
+    assert token.status_code == 200
+
+
+@pytest.mark.config(BOOTSTRAP_CLIENT_ID="fixed-id", BOOTSTRAP_CLIENT_SECRET="fixed-secret-value")
+def test_setup_uses_configured_credentials(cli):
+    assert credentials(cli("setup")) == ("fixed-id", "fixed-secret-value")
+
+
+def test_setup_demo_seeds_a_tree(cli):
+    cli("setup", "--demo")
+    depths = db.session.scalars(select(Organisation.depth)).all()
+    assert max(depths) >= 5
+
+
+def test_create_org_user_client_and_rotate(cli, client):
+    cli("setup")
+    out = cli("create-org", "Reseller", "--parent", "1")
+    org_id = int(re.search(r"organisation (\d+)", out).group(1))
+    out = cli("create-user", "--org", str(org_id), "--name", "Rita", "--email", "rita@example.com",
+              "--permission", "user:view:parent", "--permission", "organisation:view")
+    user_id = int(re.search(r"user (\d+)", out).group(1))
+    user = db.session.get(User, user_id)
+    assert user.permissions == [{"permission": "user:view", "parent": True},
+                                {"permission": "organisation:view", "parent": False}]
+    client_id, secret = credentials(cli("create-client", "--user", str(user_id), "--name", "Rita's"))
+    _, new_secret = credentials(cli("rotate-secret", client_id))
+    grant = {"grant_type": "client_credentials", "client_id": client_id}
+    assert client.post("/oauth/token", data={**grant, "client_secret": secret}).status_code == 401
+    assert client.post("/oauth/token", data={**grant, "client_secret": new_secret}).status_code == 200
+    cli("disable-client", client_id)
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiClient.active).where(ApiClient.client_id == client_id)) is False
+
+
+def test_unknown_permission_is_refused(app, cli):
+    cli("setup")
+    result = app.test_cli_runner().invoke(args=["create-user", "--org", "1", "--name", "x",
+                                                "--email", "x@example.com", "--permission", "god"])
+    assert result.exit_code != 0
+    assert "unknown permission" in result.output

@@ -1,0 +1,68 @@
+"""The service as `make run` starts it: setup, printed credentials, gunicorn."""
+import re
+import subprocess
+
+import pytest
+import requests
+from sqlalchemy import text
+
+from app.extensions import db
+from tests import live
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def server_env(app, backend, tmp_path):
+    """Environment for a server on this test's backend (a SQLite file for the embedded one)."""
+    database_url, storage_uri = backend
+    if database_url.startswith("sqlite"):
+        return live.environment(tmp_path)
+    db.session.remove()
+    tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+    return live.environment(tmp_path, DATABASE_URL=database_url,
+                            RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
+
+
+def test_printed_credentials_read_me(server_env):
+    setup = live.tiergate(server_env, "setup", "--demo")
+    assert setup.returncode == 0, setup.stderr
+    client_id = re.search(r"client_id:\s+(\S+)", setup.stdout).group(1)
+    secret = re.search(r"client_secret:\s+(\S+)", setup.stdout).group(1)
+    again = live.tiergate(server_env, "setup", "--demo")
+    assert secret not in again.stdout and client_id in again.stdout  # shown once
+    with live.gunicorn(server_env) as base:
+        token = requests.post(f"{base}/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+        assert token.status_code == 200
+        me = requests.get(f"{base}/api/v1/me",
+                          headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert me.status_code == 200
+        assert me.json()["root"] is True
+        assert me.headers["X-Rate-Limit-Limit"] == "1000"
+        organisations = requests.get(f"{base}/api/v1/organisations", headers={
+            "Authorization": f"Bearer {token.json()['access_token']}"}).json()
+        assert organisations["meta"]["total_records"] == 7  # root + the demo tree
+
+
+def test_bootstrap_credentials_from_the_environment(server_env):
+    env = {**server_env, "BOOTSTRAP_CLIENT_ID": "3c5a1f1e-1111-4222-8333-444455556666",
+           "BOOTSTRAP_CLIENT_SECRET": "a-long-bootstrap-secret-for-tests-only"}
+    setup = live.tiergate(env, "setup")
+    assert setup.returncode == 0, setup.stderr
+    assert live.tiergate(env, "bootstrap-client-id").stdout.strip() == env["BOOTSTRAP_CLIENT_ID"]
+    with live.gunicorn(env) as base:
+        response = requests.post(f"{base}/oauth/token", data={"grant_type": "client_credentials"},
+                                 auth=(env["BOOTSTRAP_CLIENT_ID"], env["BOOTSTRAP_CLIENT_SECRET"]))
+        assert response.status_code == 200
+
+
+def test_memory_limits_with_several_workers_are_refused(tmp_path):
+    env = live.environment(tmp_path, WEB_CONCURRENCY=3)
+    result = subprocess.run([str(live.BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--check-config",
+                             "wsgi:app"], env=env, cwd=live.ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode != 0
+    assert "in-memory rate limits are counted per process" in result.stdout + result.stderr

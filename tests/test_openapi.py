@@ -1,0 +1,56 @@
+"""The served OpenAPI document covers every route, with security and errors."""
+import pytest
+from openapi_spec_validator import validate
+
+from oauth.scopes import ALL_SCOPES
+
+UNDOCUMENTED = {"static", "api-docs.openapi_json"}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def test_document_is_valid_openapi(spec):
+    validate(spec)
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNDOCUMENTED:
+            continue
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            yield path, method.lower()
+
+
+def test_every_route_is_documented(app, spec):
+    missing = [(p, m) for p, m in _routes(app) if m not in spec["paths"].get(p, {})]
+    assert missing == []
+
+
+def test_resource_operations_need_oauth2(app, spec):
+    for path, method in _routes(app):
+        if not path.startswith("/api/"):
+            continue
+        operation = spec["paths"][path][method]
+        assert operation["security"][0].keys() == {"oauth2"}, (path, method)
+        assert {"401", "403", "429"} <= set(operation["responses"]), (path, method)
+
+
+def test_security_scheme_is_client_credentials(spec):
+    scheme = spec["components"]["securitySchemes"]["oauth2"]
+    flow = scheme["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/oauth/token"
+    assert set(flow["scopes"]) == set(ALL_SCOPES)
+
+
+def test_errors_are_problem_documents_with_headers(spec):
+    not_found = spec["paths"]["/api/v1/users/{user_id}"]["get"]["responses"]["404"]
+    assert "application/problem+json" in not_found["content"]
+    assert "X-Request-Id" in not_found["headers"]
+    ok = spec["paths"]["/api/v1/users/{user_id}"]["get"]["responses"]["200"]
+    assert {"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"} <= set(ok["headers"])
