@@ -4,7 +4,7 @@ Models opt in with ``__audited__ = True``. The rows are inserted on the flush's 
 connection, so they commit or roll back with the change they describe.
 """
 from flask import g, has_request_context
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from app.models.audit import AuditEvent

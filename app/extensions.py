@@ -6,8 +6,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
-from openapi import Api
 from app.ratelimit import rate_limit_key
+from openapi import Api
 
 
 class Base(DeclarativeBase):

@@ -6,8 +6,12 @@ from app.ratelimit import throttle_failed_authentication
 from oauth import scopes
 from oauth.models import AUTH_METHODS, GRANT_TYPE
 from oauth.schemas import (
-    IntrospectionSchema, MetadataSchema, OAuthErrorSchema, TokenActionRequestSchema,
-    TokenRequestSchema, TokenSchema,
+    IntrospectionSchema,
+    MetadataSchema,
+    OAuthErrorSchema,
+    TokenActionRequestSchema,
+    TokenRequestSchema,
+    TokenSchema,
 )
 from oauth.server import server
 

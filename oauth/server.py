@@ -4,7 +4,10 @@ import time
 from authlib.integrations.flask_oauth2 import AuthorizationServer as FlaskAuthorizationServer
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import (
-    InvalidClientError, InvalidRequestError, InvalidScopeError, grants,
+    InvalidClientError,
+    InvalidRequestError,
+    InvalidScopeError,
+    grants,
 )
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc6750 import BearerTokenGenerator

@@ -1,6 +1,15 @@
 """Organisations (a tree of any depth), their saved addresses and their users."""
 from sqlalchemy import (
-    JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, literal, update,
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    literal,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -9,9 +9,9 @@ from app.models import User
 from app.pagination import PageArgs, page_of, paginate
 from app.schemas.common import Id
 from app.schemas.user import UserSchema, UserUpdateSchema
+from oauth import scopes
 from oauth.protector import authenticated_token, require_scope
 from oauth.schemas import TokenSchema
-from oauth import scopes
 from oauth.server import issue_token
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1",

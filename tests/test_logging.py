@@ -1,0 +1,16 @@
+"""Logs carry the request id and never a secret or a token."""
+import logging
+
+
+def test_logs_carry_request_id_and_no_secrets(client, admin_c, get_token, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = get_token(admin_c)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    client.post("/oauth/token", data={"grant_type": "client_credentials",
+                                      "client_id": admin_c.client_id, "client_secret": "wrong"})
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert token not in logged
+    assert admin_c.client_secret not in logged
+    access = [r for r in caplog.records if r.name == "tiergate.access" and r.path == "/api/v1/me"]
+    assert access[0].request_id == response.headers["X-Request-Id"]
+    assert access[0].client_id == admin_c.client_id
