@@ -4,7 +4,7 @@ from functools import cache
 
 import marshmallow as ma
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
 
@@ -14,6 +14,14 @@ class PageArgs(ma.Schema):
                              metadata={"description": "The page of results to retrieve"})
     per_page = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=100),
                                  metadata={"description": "Results per page (default 20, at most 100)"})
+
+
+class ListArgs(PageArgs):
+    """Paging, and ``organisation`` to narrow a list to one organisation in reach."""
+
+    organisation = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Only records of this organisation (in reach)"})
 
 
 class PageMetaSchema(ma.Schema):
@@ -32,6 +40,12 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
         "meta": ma.fields.Nested(PageMetaSchema, required=True),
         "__doc__": f"A page of {item_schema.__name__.removesuffix('Schema')} records.",
     })
+
+
+def contains_text(term: str, *columns):
+    """Case-insensitive substring match on any of ``columns``; % and _ match themselves."""
+    term = term.lower()
+    return or_(*(func.lower(column).contains(term, autoescape=True) for column in columns))
 
 
 def paginate(query: Select, args: dict) -> dict:

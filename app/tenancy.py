@@ -61,14 +61,23 @@ def _owned(model, within: Reach):
     return within.owned_clause(model.organisation_id)
 
 
-def scoped(model, permission: str) -> Select:
-    """SELECT of ``model`` limited to the caller's reach for ``permission``."""
-    return select(model).where(_owned(model, reach(permission)))
+def scoped(model, permission: str, *, organisation: int | None = None) -> Select:
+    """SELECT of ``model`` limited to the caller's reach for ``permission``;
+    ``organisation`` narrows it to one organisation in reach (404 otherwise)."""
+    query = select(model).where(_owned(model, reach(permission)))
+    if organisation is not None:
+        query = query.where(model.organisation_id == organisation_or_404(organisation, permission).id)
+    return query
 
 
-def get_or_404(model, record_id: int, permission: str):
-    """The record if ``permission`` reaches it; 404 if the caller cannot even see it."""
-    record = db.session.scalar(scoped(model, permission).where(model.id == record_id))
+def get_or_404(model, record_id: int, permission: str, *, lock: bool = False):
+    """The record if ``permission`` reaches it; 404 if the caller cannot even see it.
+
+    ``lock`` re-reads it with SELECT ... FOR UPDATE, held until the transaction ends."""
+    query = scoped(model, permission).where(model.id == record_id)
+    if lock:
+        query = query.with_for_update(of=model).execution_options(populate_existing=True)
+    record = db.session.scalar(query)
     if record is None:
         _refuse_missing(model, record_id, permission)
     return record
@@ -87,6 +96,11 @@ def _refuse_missing(model, record_id: int, permission: str):
 
 def organisation_or_404(organisation_id: int, permission: str) -> Organisation:
     return get_or_404(Organisation, organisation_id, permission)
+
+
+def owner_for_create(organisation_id: int | None, permission: str) -> Organisation:
+    """The organisation a new record goes to: the one named (in reach) or the caller's."""
+    return organisation_or_404(organisation_id or current_user().organisation_id, permission)
 
 
 def missing_grants(organisation: Organisation, admin: bool, permissions: list[dict],

@@ -5,8 +5,8 @@ from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import g, request
-from flask_smorest import Blueprint
 
+from app.blueprint import Blueprint
 from app.errors import fail
 from oauth.models import AccessToken
 

@@ -1,7 +1,7 @@
 """/oauth/* and /.well-known/oauth-authorization-server."""
 from flask import request
-from flask_smorest import Blueprint
 
+from app.blueprint import Blueprint
 from app.ratelimit import throttle_failed_authentication
 from oauth import scopes
 from oauth.models import AUTH_METHODS, GRANT_TYPE

@@ -9,6 +9,10 @@ RESOURCES = (
     ("organisations", "organisation", "organisations and their saved addresses"),
     ("users", "user", "users and their permissions"),
     ("api-clients", "api_client", "API clients and their secrets"),
+    ("customers", "customer", "customers"),
+    ("products", "product", "products, services and stock"),
+    ("invoices", "invoice", "invoices and their PDFs"),
+    ("payments", "payment", "payments against invoices"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

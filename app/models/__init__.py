@@ -1,5 +1,13 @@
 """Database models, one module per aggregate."""
 from app.models.audit import AuditEvent
+from app.models.customer import Customer
+from app.models.idempotency import IdempotencyKey
+from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
 from app.models.organisation import Address, Organisation, User
+from app.models.payment import Payment
+from app.models.product import Product, StockMovement
 
-__all__ = ["Address", "AuditEvent", "Organisation", "User"]
+__all__ = [
+    "Address", "AuditEvent", "Customer", "IdempotencyKey", "Invoice", "InvoiceCounter",
+    "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
+]

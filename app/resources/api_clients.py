@@ -1,8 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import update
 
 from app import tenancy
+from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.models import User

@@ -1,5 +1,6 @@
 import marshmallow as ma
-from flask_smorest import Blueprint
+
+from app.blueprint import Blueprint
 
 blp = Blueprint("health", __name__, description="Service health")
 

@@ -1,5 +1,4 @@
-from flask_smorest import Blueprint
-
+from app.blueprint import Blueprint
 from app.schemas.user import MeSchema
 from oauth.protector import authenticated_token, require_scope
 

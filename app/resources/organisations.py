@@ -1,7 +1,7 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app import tenancy
+from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.models import Address, Organisation

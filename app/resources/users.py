@@ -1,13 +1,12 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import exists, select
 
 from app import tenancy
+from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.models import User
-from app.pagination import PageArgs, page_of, paginate
-from app.schemas.common import Id
+from app.pagination import ListArgs, page_of, paginate
 from app.schemas.user import UserSchema, UserUpdateSchema
 from oauth import scopes
 from oauth.protector import authenticated_token, require_scope
@@ -18,23 +17,16 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1",
                 description="Users, their permissions, and emulation")
 
 
-class UserListArgs(PageArgs):
-    organisation = Id(strict=False, metadata={"description": "Only users of this organisation"})
-
-
 @blp.route("/users")
 class Users(MethodView):
     @require_scope("users:read")
-    @blp.arguments(UserListArgs, location="query")
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(UserSchema))
     @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List the users in reach."""
-        query = tenancy.scoped(User, "user:view").order_by(User.id)
-        if args.get("organisation"):
-            organisation = tenancy.organisation_or_404(args["organisation"], "user:view")
-            query = query.where(User.organisation_id == organisation.id)
-        return paginate(query, args)
+        query = tenancy.scoped(User, "user:view", organisation=args.get("organisation"))
+        return paginate(query.order_by(User.id), args)
 
     @require_scope("users:write")
     @blp.arguments(UserSchema)

@@ -1,0 +1,98 @@
+"""Idempotency-Key on POST: a retried create returns the first result, not a duplicate.
+
+The key is reserved (committed) before the create runs, so two concurrent requests with
+one key cannot both create: the second is told the first is in progress, and later
+retries replay the stored response. Keys belong to the API client; a key reused with a
+different request is refused. Only successful responses are stored, so a failed create
+can be retried with the same key."""
+import functools
+import hashlib
+from datetime import timedelta
+
+from flask import make_response, request
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprint import Blueprint
+from app.errors import fail
+from app.extensions import db
+from app.models import IdempotencyKey
+from app.models.base import utcnow
+from oauth.protector import authenticated_token
+
+HEADER = "Idempotency-Key"
+ABANDONED_AFTER = timedelta(minutes=5)
+PARAMETER = {
+    "in": "header", "name": HEADER, "required": False,
+    "description": "Makes a retried create return the first result instead of a duplicate",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _reserve(client_pk: int, key: str, fingerprint: str) -> IdempotencyKey | None:
+    """The new reservation, or None when the key is already taken."""
+    db.session.execute(delete(IdempotencyKey).where(
+        IdempotencyKey.client_pk == client_pk, IdempotencyKey.key == key,
+        IdempotencyKey.status_code.is_(None),
+        IdempotencyKey.created_at < utcnow() - ABANDONED_AFTER))
+    record = IdempotencyKey(client_pk=client_pk, key=key, fingerprint=fingerprint)
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return record
+
+
+def _replay(client_pk: int, key: str, fingerprint: str):
+    earlier = db.session.scalar(select(IdempotencyKey).where(
+        IdempotencyKey.client_pk == client_pk, IdempotencyKey.key == key))
+    if earlier is None:  # the other request failed and gave the key back meanwhile
+        fail(409, "A request with this Idempotency-Key just failed; retry it.")
+    if earlier.fingerprint != fingerprint:
+        fail(422, "This Idempotency-Key was used with a different request.",
+             code="idempotency_key_reused")
+    if earlier.status_code is None:
+        fail(409, "A request with this Idempotency-Key is still in progress.",
+             code="idempotency_key_in_progress")
+    response = make_response(earlier.body, earlier.status_code)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view):
+    """Honour Idempotency-Key on a create view (below require_scope, above the schema)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            fail(400, "Idempotency-Key must be 1 to 255 printable characters.")
+        client_pk, fingerprint = authenticated_token().client_pk, _fingerprint()
+        record = _reserve(client_pk, key, fingerprint)
+        if record is None:
+            return _replay(client_pk, key, fingerprint)
+        try:
+            response = make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == record.id))
+            db.session.commit()
+            raise
+        if 200 <= response.status_code < 300:
+            record.status_code, record.body = response.status_code, response.get_json()
+        else:
+            db.session.delete(record)
+        db.session.commit()
+        return response
+
+    return Blueprint.doc(parameters=[PARAMETER])(wrapper)

@@ -1,0 +1,22 @@
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+
+class IdempotencyKey(db.Model):
+    """A create made with an Idempotency-Key, and the response to replay for a retry."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_pk: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[dict | list | None] = mapped_column(JSON)
+    location: Mapped[str | None] = mapped_column(String(500))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("client_pk", "key", name="uq_idempotency_client_key"),)

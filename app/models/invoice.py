@@ -1,0 +1,81 @@
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import Timestamps
+from app.money import MoneyColumn, QuantityColumn
+
+# Stored states; "Overdue" is derived from due_date for Unpaid and Partially Paid.
+DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE = (
+    "Draft", "Unpaid", "Partially Paid", "Paid", "Void", "Overdue")
+STORED_STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID)
+OPEN_STATUSES = (UNPAID, PARTIALLY_PAID)
+
+
+class Invoice(Timestamps, db.Model):
+    __tablename__ = "invoices"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    invoice_number: Mapped[str] = mapped_column(String(32))
+    date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=UNPAID)
+    subtotal: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    tax: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    amount_paid: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+
+    items: Mapped[list["InvoiceLine"]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "invoice_number", name="uq_invoices_org_number"),
+        Index("ix_invoices_org_id", "organisation_id", "id"),
+        Index("ix_invoices_org_date", "organisation_id", "date"),
+    )
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.amount_paid
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in OPEN_STATUSES and self.due_date < date.today()
+
+    @property
+    def display_status(self) -> str:
+        return OVERDUE if self.overdue else self.status
+
+
+class InvoiceLine(db.Model):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(500))
+    qty: Mapped[Decimal] = mapped_column(QuantityColumn())
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn())
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    line_total: Mapped[Decimal] = mapped_column(MoneyColumn())
+    line_tax: Mapped[Decimal] = mapped_column(MoneyColumn())
+
+    invoice: Mapped[Invoice] = relationship(back_populates="items")
+
+
+class InvoiceCounter(db.Model):
+    """The last invoice number used per organisation and year: numbers are gap-free."""
+
+    __tablename__ = "invoice_counters"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import Timestamps, UTCDateTime, utcnow
+from app.money import MoneyColumn, QuantityColumn
+
+PRODUCT_TYPES = ("product", "service")
+
+
+class Product(Timestamps, db.Model):
+    """A product or service an organisation sells, with its stock."""
+
+    __tablename__ = "products"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    product_code: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(10), default="product")
+    price: Mapped[Decimal] = mapped_column(MoneyColumn())
+    tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    stock: Mapped[Decimal] = mapped_column(QuantityColumn(), default=Decimal("0"))
+    min_stock: Mapped[Decimal] = mapped_column(QuantityColumn(), default=Decimal("0"))
+
+    movements: Mapped[list["StockMovement"]] = relationship(
+        back_populates="product", order_by="StockMovement.id")
+
+    __table_args__ = (
+        Index("ix_products_org_id", "organisation_id", "id"),
+        Index("ix_products_org_name", "organisation_id", "name"),
+    )
+
+
+class StockMovement(db.Model):
+    """One change of a product's stock, with the stock after it."""
+
+    __tablename__ = "stock_movements"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    change: Mapped[Decimal] = mapped_column(QuantityColumn())
+    stock_after: Mapped[Decimal] = mapped_column(QuantityColumn())
+    reason: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    at = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="movements")

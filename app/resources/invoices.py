@@ -1,0 +1,124 @@
+from datetime import date
+
+from flask import make_response
+from flask.views import MethodView
+from sqlalchemy.orm import selectinload
+
+from app import tenancy
+from app.blueprint import Blueprint
+from app.errors import fail
+from app.extensions import db
+from app.idempotency import idempotent
+from app.models import Customer, Invoice, Organisation
+from app.models.invoice import OPEN_STATUSES, OVERDUE, UNPAID
+from app.pagination import page_of, paginate
+from app.schemas.invoice import InvoiceListArgs, InvoiceSchema, InvoiceUpdateSchema
+from app.services import invoicing
+from app.services.invoice_pdf import render_invoice
+from oauth.protector import require_scope
+
+blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices and their PDFs")
+
+
+def _filtered(query, args):
+    status = args.get("status")
+    if status == OVERDUE:
+        query = query.where(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < date.today())
+    elif status in OPEN_STATUSES:
+        query = query.where(Invoice.status == status, Invoice.due_date >= date.today())
+    elif status:
+        query = query.where(Invoice.status == status)
+    if args.get("customer_id"):
+        query = query.where(Invoice.customer_id == args["customer_id"])
+    if args.get("date_from"):
+        query = query.where(Invoice.date >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(Invoice.date <= args["date_to"])
+    return query
+
+
+@blp.route("/invoices")
+class Invoices(MethodView):
+    @require_scope("invoices:read")
+    @blp.arguments(InvoiceListArgs, location="query")
+    @blp.response(200, page_of(InvoiceSchema))
+    @blp.alt_response(404, description="The organisation filter is not in reach")
+    def get(self, args):
+        """List invoices in reach, filtered by status, customer and date."""
+        query = tenancy.scoped(Invoice, "invoice:view", organisation=args.get("organisation"))
+        query = _filtered(query, args).options(selectinload(Invoice.items))
+        return paginate(query.order_by(Invoice.id), args)
+
+    @require_scope("invoices:write")
+    @idempotent
+    @blp.arguments(InvoiceSchema)
+    @blp.response(201, InvoiceSchema)
+    @blp.alt_response(404, description="The organisation is not in reach")
+    def post(self, data):
+        """Create an invoice; its number is the organisation's next, without gaps."""
+        owner = tenancy.owner_for_create(data.pop("organisation_id", None), "invoice:edit")
+        customer = invoicing.customer_of(owner.id, data["customer_id"])
+        invoice = Invoice(
+            organisation_id=owner.id, customer_id=customer.id, date=data["date"],
+            due_date=data["due_date"], notes=data.get("notes"),
+            status=data.get("display_status", UNPAID),
+            invoice_number=invoicing.next_invoice_number(owner.id, data["date"].year),
+        )
+        invoicing.set_items(invoice, data["items"])
+        db.session.add(invoice)
+        db.session.commit()
+        return invoice
+
+
+@blp.route("/invoices/<int:invoice_id>")
+class InvoiceById(MethodView):
+    @require_scope("invoices:read")
+    @blp.response(200, InvoiceSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def get(self, invoice_id):
+        """Get an invoice with its lines."""
+        return tenancy.get_or_404(Invoice, invoice_id, "invoice:view")
+
+    @require_scope("invoices:write")
+    @blp.arguments(InvoiceUpdateSchema(partial=True))
+    @blp.response(200, InvoiceSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    @blp.alt_response(409, description="Not allowed in the invoice's status")
+    def put(self, data, invoice_id):
+        """Change the fields sent. A Paid or Void invoice keeps its items (409)."""
+        invoice = tenancy.get_or_404(Invoice, invoice_id, "invoice:edit", lock=True)
+        status = data.pop("status", None)
+        if set(data) - {"notes"}:
+            invoicing.require_editable_items(invoice)
+        if "customer_id" in data:
+            invoice.customer_id = invoicing.customer_of(invoice.organisation_id,
+                                                        data.pop("customer_id")).id
+        if "items" in data:
+            invoicing.set_items(invoice, data.pop("items"))
+        for field, value in data.items():
+            setattr(invoice, field, value)
+        if invoice.due_date < invoice.date:
+            fail(422, "The due date is before the invoice date.",
+                 errors={"due_date": "Must not be before the invoice date."})
+        if status:
+            invoicing.change_status(invoice, status)
+        db.session.commit()
+        return invoice
+
+
+@blp.route("/invoices/<int:invoice_id>/pdf", methods=["GET"])
+@require_scope("invoices:read")
+@blp.alt_response(404, description="Not found, or not in reach")
+@blp.doc(responses={"200": {"description": "The invoice as a PDF document", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+def invoice_pdf(invoice_id):
+    """Download the invoice as a PDF."""
+    invoice = tenancy.get_or_404(Invoice, invoice_id, "invoice:view")
+    organisation = db.session.get(Organisation, invoice.organisation_id)
+    customer = db.session.get(Customer, invoice.customer_id)
+    response = make_response(render_invoice(invoice, organisation, customer))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{invoice.invoice_number}.pdf"'
+    return response
+
+

@@ -1,0 +1,52 @@
+from flask.views import MethodView
+
+from app import tenancy
+from app.blueprint import Blueprint
+from app.extensions import db
+from app.idempotency import idempotent
+from app.models import Payment
+from app.pagination import page_of, paginate
+from app.schemas.payment import PaymentListArgs, PaymentSchema
+from app.services.payments import record_payment
+from oauth.protector import require_scope
+
+blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payments against invoices")
+
+
+@blp.route("/payments")
+class Payments(MethodView):
+    @require_scope("payments:read")
+    @blp.arguments(PaymentListArgs, location="query")
+    @blp.response(200, page_of(PaymentSchema))
+    @blp.alt_response(404, description="The organisation filter is not in reach")
+    def get(self, args):
+        """List payments in reach, by invoice and date."""
+        query = tenancy.scoped(Payment, "payment:view", organisation=args.get("organisation"))
+        if args.get("invoice_id"):
+            query = query.where(Payment.invoice_id == args["invoice_id"])
+        if args.get("date_from"):
+            query = query.where(Payment.date >= args["date_from"])
+        if args.get("date_to"):
+            query = query.where(Payment.date <= args["date_to"])
+        return paginate(query.order_by(Payment.id), args)
+
+    @require_scope("payments:write")
+    @idempotent
+    @blp.arguments(PaymentSchema)
+    @blp.response(201, PaymentSchema)
+    @blp.alt_response(404, description="The invoice is not in reach")
+    @blp.alt_response(409, description="Overpayment, or an invoice that takes no payments")
+    def post(self, data):
+        """Record a payment; the invoice's amount paid, balance and status follow at once."""
+        payment = record_payment(data)
+        db.session.commit()
+        return payment
+
+
+@blp.route("/payments/<int:payment_id>")
+@require_scope("payments:read")
+@blp.response(200, PaymentSchema)
+@blp.alt_response(404, description="Not found, or not in reach")
+def get_payment(payment_id):
+    """Get a payment."""
+    return tenancy.get_or_404(Payment, payment_id, "payment:view")

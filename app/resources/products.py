@@ -1,0 +1,92 @@
+from decimal import Decimal
+
+from flask.views import MethodView
+
+from app import tenancy
+from app.blueprint import Blueprint
+from app.extensions import db
+from app.idempotency import idempotent
+from app.models import Product
+from app.pagination import ListArgs, contains_text, page_of, paginate
+from app.schemas.product import ProductListArgs, ProductSchema, ProductUpdateSchema
+from app.services.stock import set_stock
+from oauth.protector import require_scope
+
+blp = Blueprint("products", __name__, url_prefix="/api/v1",
+                description="Products and services, with stock")
+
+ORDER = {"+name": (Product.name.asc(), Product.id), "-name": (Product.name.desc(), Product.id),
+         "+price": (Product.price.asc(), Product.id), "-price": (Product.price.desc(), Product.id)}
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @require_scope("products:read")
+    @blp.arguments(ProductListArgs, location="query")
+    @blp.response(200, page_of(ProductSchema))
+    @blp.alt_response(404, description="The organisation filter is not in reach")
+    def get(self, args):
+        """List products in reach; filter by text and type, sort by name or price."""
+        query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))
+        if args.get("text"):
+            query = query.where(contains_text(args["text"], Product.name, Product.product_code))
+        if args.get("type"):
+            query = query.where(Product.type == args["type"])
+        return paginate(query.order_by(*ORDER.get(args.get("sort_by"), (Product.id,))), args)
+
+    @require_scope("products:write")
+    @idempotent
+    @blp.arguments(ProductSchema)
+    @blp.response(201, ProductSchema)
+    @blp.alt_response(404, description="The organisation is not in reach")
+    def post(self, data):
+        """Create a product; an initial stock is recorded as a movement."""
+        owner = tenancy.owner_for_create(data.pop("organisation_id", None), "product:edit")
+        stock = data.pop("stock", None)
+        product = Product(organisation_id=owner.id, stock=Decimal("0"),
+                          **{k: v for k, v in data.items() if v is not None})
+        if stock is not None:
+            set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock",
+                      allow_negative=False)
+        db.session.add(product)
+        db.session.commit()
+        return product
+
+
+@blp.route("/products/low-stock")
+@require_scope("products:read")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, page_of(ProductSchema))
+@blp.alt_response(404, description="The organisation filter is not in reach")
+def low_stock(args):
+    """Products whose stock is below their own minimum."""
+    query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))
+    return paginate(query.where(Product.stock < Product.min_stock).order_by(Product.id), args)
+
+
+@blp.route("/products/<int:product_id>")
+class ProductById(MethodView):
+    @require_scope("products:read")
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def get(self, product_id):
+        """Get a product."""
+        return tenancy.get_or_404(Product, product_id, "product:view")
+
+    @require_scope("products:write")
+    @blp.arguments(ProductUpdateSchema(partial=True))
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, description="Not found, or not in reach")
+    def put(self, data, product_id):
+        """Change the fields sent; a new stock level is recorded as a stock movement."""
+        product = tenancy.get_or_404(Product, product_id, "product:edit", lock=True)
+        reason, allow_negative = data.pop("stock_reason", None), data.pop("allow_negative_stock", False)
+        stock = data.pop("stock", None)
+        for field, value in data.items():
+            if value is not None or field in ("product_code", "description"):
+                setattr(product, field, value)
+        if stock is not None:
+            set_stock(product, stock, user_id=tenancy.current_user().id, reason=reason,
+                      allow_negative=allow_negative)
+        db.session.commit()
+        return product

@@ -1,0 +1,46 @@
+import marshmallow as ma
+
+from app.models.product import PRODUCT_TYPES
+from app.money import Money, Percent, Quantity
+from app.pagination import ListArgs
+from app.schemas.common import StrictBoolean, Text
+
+SORTS = ("+name", "-name", "+price", "-price")
+
+
+class ProductSchema(ma.Schema):
+    """A product or service."""
+
+    id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
+    organisation = ma.fields.Integer(attribute="organisation_id", metadata={
+        "description": "Owning organisation (in reach); default: the caller's"})
+    name = Text(200, required=True, metadata={"example": "Web Hosting"})
+    product_code = Text(64, allow_none=True, metadata={"description": "SKU", "example": "NEW-PH0N3"})
+    description = Text(5000, allow_none=True, metadata={"example": "Annual web hosting package"})
+    type = ma.fields.String(load_default="product", validate=ma.validate.OneOf(PRODUCT_TYPES))
+    price = Money(required=True, metadata={"example": "99.99"})
+    tax_rate = Percent(load_default=None)
+    stock = Quantity(load_default=None, metadata={"example": "10"})
+    min_stock = Quantity(load_default=None, minimum=0, metadata={
+        "description": "Below this the product is low on stock", "example": "2"})
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class ProductUpdateSchema(ProductSchema):
+    """Fields to change. A new ``stock`` is recorded as a stock movement; it may go below
+    zero only with ``allow_negative_stock: true``. Load with ``partial=True``."""
+
+    class Meta:
+        exclude = ("organisation",)
+
+    stock_reason = Text(200, load_only=True, metadata={"description": "Why the stock changed"})
+    allow_negative_stock = StrictBoolean(load_only=True)
+
+
+class ProductListArgs(ListArgs):
+    text = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
+                            metadata={"description": "Name or product code contains"})
+    type = ma.fields.String(validate=ma.validate.OneOf(PRODUCT_TYPES))
+    sort_by = ma.fields.String(validate=ma.validate.OneOf(SORTS), metadata={
+        "description": "+ ascending, - descending; default: by id"})

@@ -1,0 +1,1 @@
+"""Workflows spanning several models: invoicing, payments, stock."""
