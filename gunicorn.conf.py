@@ -25,4 +25,5 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+# The path without its query string: a token or secret sent there by mistake stays out of logs.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'

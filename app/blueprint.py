@@ -5,6 +5,35 @@ from decimal import Decimal
 import flask_smorest
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.routing import IntegerConverter
+
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """<id:name>: a record id, 1 to 2**31-1; anything else is simply not found (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=ID_MAX)
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+
+
+def _unsafe_text(data) -> bool:
+    """True if any string holds NUL or a lone surrogate: no database stores those."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class Parser(FlaskParser):
@@ -13,11 +42,14 @@ class Parser(FlaskParser):
             return core.missing
         text = req.get_data(cache=True).decode("utf-8")  # UnicodeDecodeError -> 400
         try:
-            return json.loads(text, parse_float=Decimal)
-        except ValueError as error:  # e.g. an integer of more than 4300 digits
-            if isinstance(error, json.JSONDecodeError):
-                raise
-            raise json.JSONDecodeError(str(error), text, 0) from error
+            data = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError:
+            raise
+        except (ValueError, RecursionError) as error:  # huge integers, absurd nesting
+            raise json.JSONDecodeError("Invalid JSON body", text, 0) from error
+        if _unsafe_text(data):
+            raise json.JSONDecodeError("Strings may not contain NUL or lone surrogates", text, 0)
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):

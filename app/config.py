@@ -42,6 +42,8 @@ def from_environment() -> dict:
         "RATE_LIMIT": os.environ.get("RATE_LIMIT", "1000 per hour"),
         "AUTH_FAILURE_LIMIT": os.environ.get("AUTH_FAILURE_LIMIT", "10 per minute"),
         "ACCESS_TOKEN_EXPIRES_IN": int(os.environ.get("ACCESS_TOKEN_EXPIRES_IN", "3600")),
+        "ISSUER": os.environ.get("ISSUER") or None,
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
     }

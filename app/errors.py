@@ -22,6 +22,9 @@ DEFAULT_CODES = {
 }
 
 
+OAUTH_REQUEST_ERRORS = {400, 405, 413, 415}
+
+
 def fail(status: int, detail: str, *, code: str | None = None, headers=None, errors=None,
          **extra):
     """Stop the request with a problem response; ``extra`` adds members to the body."""
@@ -87,8 +90,11 @@ def handle_http_exception(error: HTTPException):
     headers = dict(data.get("headers") or {})
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
+    extra = dict(data.get("extra") or {})
+    if request.path.startswith("/oauth/") and error.code in OAUTH_REQUEST_ERRORS:
+        extra.setdefault("error", "invalid_request")  # RFC 6749 section 5.2 clients read this
     return problem_response(error.code, detail, code=data.get("code"), headers=headers,
-                            errors=errors, **(data.get("extra") or {}))
+                            errors=errors, **extra)
 
 
 def handle_integrity_error(error: IntegrityError):

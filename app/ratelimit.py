@@ -6,11 +6,11 @@ headers, whose Reset is the seconds left in the window as the 002 seed defines i
 import functools
 import time
 
-from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from flask import current_app, request
 from limits import parse
 
 from app.errors import fail
+from oauth.basic import basic_credentials
 
 
 def rate_limit_key() -> str:
@@ -23,7 +23,7 @@ def rate_limit_key() -> str:
 
 
 def _auth_failure_key() -> tuple[str, ...]:
-    client_id, _ = extract_basic_authorization(request.headers)
+    client_id = (basic_credentials(request.headers) or ("", ""))[0]
     client_id = client_id or request.form.get("client_id") or "-"
     return ("tiergate", "authfail", client_id[:100], request.remote_addr)
 

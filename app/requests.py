@@ -1,9 +1,10 @@
 """What every request and response goes through: request id, CORS, body checks, access log."""
+import functools
 import logging
 import time
 import uuid
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, make_response, request
 
 from app.errors import fail
 
@@ -32,17 +33,37 @@ def start_request():
     g.started = time.perf_counter()
 
 
-def check_body_type():
-    """JSON API bodies must be JSON, OAuth bodies form-encoded (RFC 6749)."""
+def check_request():
+    """JSON API bodies must be JSON, OAuth bodies form-encoded (RFC 6749), and no
+    parameter may hold NUL, which no database stores."""
+    sources = (request.args, request.form) if _is_form() else (request.args,)
+    if any("\x00" in key or "\x00" in value
+           for source in sources for key, value in source.items(multi=True)):
+        fail(400, "Parameters may not contain NUL characters.")
     if request.method not in BODY_METHODS or not request.content_length and not request.data:
         return
-    path = request.path
-    if path.startswith("/oauth/"):
-        allowed, expected = FORM_MIMETYPES, "application/x-www-form-urlencoded"
-    else:
-        allowed, expected = {"application/json"}, "application/json"
-    if request.mimetype not in allowed and not request.mimetype.endswith("+json"):
-        fail(415, f"Send the request body as {expected}.")
+    if request.path.startswith("/oauth/"):
+        if not _is_form():
+            fail(415, "Send the request body as application/x-www-form-urlencoded.")
+    elif request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        fail(415, "Send the request body as application/json.")
+
+
+def _is_form() -> bool:
+    return request.mimetype in FORM_MIMETYPES
+
+
+def no_store(view):
+    """For responses that carry a secret or a token (RFC 6749 section 5.1)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        return response
+
+    return wrapper
 
 
 def _allowed_methods() -> str:

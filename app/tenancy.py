@@ -121,6 +121,15 @@ def missing_grants(organisation: Organisation, admin: bool, permissions: list[di
     return missing
 
 
+def may_emulate(real: User, target: User) -> bool:
+    """Whether ``real`` may act as ``target``: checked at the start and on every request."""
+    extends = real.grant("user:emulate")
+    return (extends is not None
+            and Reach(real.organisation, extends).includes(target.organisation)
+            and not missing_grants(target.organisation, target.admin, target.permissions or [],
+                                   user=real))
+
+
 def require_covers(target: User, action: str) -> None:
     """403 unless the caller holds at least everything ``target`` holds."""
     missing = missing_grants(target.organisation, target.admin, target.permissions or [])

@@ -40,12 +40,21 @@ def authenticated_token() -> AccessToken | None:
     return g.get("authlib_server_oauth2_token")
 
 
+def _emulation_still_allowed(token: AccessToken) -> bool:
+    """An emulation ends as soon as its real user could no longer start it."""
+    from app.tenancy import may_emulate
+
+    return may_emulate(token.real_user, token.user)
+
+
 class Validator(BearerTokenValidator):
     def authenticate_token(self, token_string):
         return _lookup(token_string.strip())
 
     def validate_token(self, token, scopes, request):
         if token is None or token.is_expired() or token.is_revoked():
+            raise InvalidTokenError(realm=REALM)
+        if token.emulating and not _emulation_still_allowed(token):
             raise InvalidTokenError(realm=REALM)
         if self.scope_insufficient(" ".join(token.effective_scopes()), scopes):
             raise InsufficientScopeError()

@@ -1,5 +1,5 @@
 """/oauth/* and /.well-known/oauth-authorization-server."""
-from flask import request
+from flask import current_app, request
 
 from app.blueprint import Blueprint
 from app.ratelimit import throttle_failed_authentication
@@ -86,7 +86,7 @@ def introspect_token():
 @blp.response(200, MetadataSchema)
 @blp.doc(summary="Authorization server metadata (RFC 8414)", security=[])
 def metadata():
-    base = request.url_root.rstrip("/")
+    base = (current_app.config["ISSUER"] or request.url_root).rstrip("/")
     methods = list(AUTH_METHODS)
     return {
         "issuer": base,

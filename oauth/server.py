@@ -9,7 +9,6 @@ from authlib.oauth2.rfc6749 import (
     InvalidScopeError,
     grants,
 )
-from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
@@ -18,15 +17,8 @@ from flask import request as flask_request
 
 from app.extensions import db
 from oauth import hashing, scopes
+from oauth.basic import basic_credentials
 from oauth.models import AUTH_METHODS, AccessToken, ApiClient
-
-
-def _basic_credentials(request):
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("basic "):
-        return None
-    client_id, secret = extract_basic_authorization(request.headers)
-    return client_id or "", secret or ""
 
 
 class AuthorizationServer(FlaskAuthorizationServer):
@@ -34,7 +26,10 @@ class AuthorizationServer(FlaskAuthorizationServer):
         """client_secret_basic or client_secret_post, never both; RFC 6749 section 2.3.1."""
         if flask_request.args:
             raise InvalidRequestError("Send parameters in the form-encoded body, not the URL.")
-        basic = _basic_credentials(request)
+        repeated = [name for name, values in request.form.lists() if len(values) > 1]
+        if repeated:  # RFC 6749 section 3.2
+            raise InvalidRequestError(f"Parameters must not repeat: {', '.join(repeated)}.")
+        basic = basic_credentials(request.headers)
         posted = "client_id" in request.form or "client_secret" in request.form
         if basic and posted:
             raise InvalidRequestError("Use one client authentication method, not two.")

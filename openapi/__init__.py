@@ -5,6 +5,7 @@ import flask
 import flask_smorest
 from flask_smorest.spec import prepare_response
 
+from app.blueprint import ID_SCHEMA, IdConverter
 from app.schemas.problem import ProblemSchema
 from oauth.scopes import SCOPE_DESCRIPTIONS
 
@@ -51,6 +52,7 @@ class Api(flask_smorest.Api):
 
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
+        self.flask_plugin.register_converter(IdConverter, lambda converter: dict(ID_SCHEMA))
         for name, (description, schema) in RESPONSE_HEADERS.items():
             self.spec.components.header(name, {"description": description, "schema": schema})
         self.spec.components.security_scheme("oauth2", {

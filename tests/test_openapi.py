@@ -1,4 +1,6 @@
 """The served OpenAPI document covers every route, with security and errors."""
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -22,7 +24,7 @@ def _routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in UNDOCUMENTED:
             continue
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             yield path, method.lower()
 

@@ -18,6 +18,7 @@ from app.models.base import Timestamps
 from oauth import scopes
 
 FINANCE_TYPES = ("AGENT", "CREDIT", "PREPAY")
+MAX_DEPTH = 40  # 40 levels of ids up to 10 digits fit the 1000-character path
 
 
 class Organisation(Timestamps, db.Model):

@@ -1,6 +1,14 @@
 """One blueprint module per resource; this list is what create_app registers."""
 from app.resources import (
-    api_clients, customers, health, invoices, me, organisations, payments, products, users,
+    api_clients,
+    customers,
+    health,
+    invoices,
+    me,
+    organisations,
+    payments,
+    products,
+    users,
 )
 
 BLUEPRINTS = (

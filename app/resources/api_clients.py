@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
 from app.pagination import PageArgs, page_of, paginate
+from app.requests import no_store
 from app.schemas.api_client import ApiClientSchema, ApiClientWithSecretSchema
 from oauth.models import AccessToken, ApiClient
 from oauth.protector import require_scope
@@ -36,6 +37,7 @@ class ApiClients(MethodView):
         return paginate(tenancy.scoped(ApiClient, "api_client:view").order_by(ApiClient.id), page)
 
     @require_scope("api-clients:write")
+    @no_store
     @blp.arguments(ApiClientSchema)
     @blp.response(201, ApiClientWithSecretSchema)
     @blp.alt_response(404, description="The user is not in reach")
@@ -51,7 +53,7 @@ class ApiClients(MethodView):
         return ShownOnce(client, secret)
 
 
-@blp.route("/api-clients/<int:client_pk>")
+@blp.route("/api-clients/<id:client_pk>")
 class ApiClientById(MethodView):
     @require_scope("api-clients:read")
     @blp.response(200, ApiClientSchema)
@@ -66,6 +68,7 @@ class ApiClientById(MethodView):
     def delete(self, client_pk):
         """Disable an API client for good: its tokens stop working at once."""
         client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+        tenancy.require_covers(client.user, "disable the API client of")
         client.active = False
         db.session.execute(
             update(AccessToken)
@@ -75,14 +78,16 @@ class ApiClientById(MethodView):
         db.session.commit()
 
 
-@blp.route("/api-clients/<int:client_pk>/secret", methods=["POST"])
+@blp.route("/api-clients/<id:client_pk>/secret", methods=["POST"])
 @require_scope("api-clients:write")
+@no_store
 @blp.response(201, ApiClientWithSecretSchema)
 @blp.alt_response(404, description="Not found, or not in reach")
 @blp.alt_response(409, description="The client is disabled")
 def rotate_secret(client_pk):
     """Replace the client's secret; the old one stops working at once, tokens stay valid."""
     client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+    tenancy.require_covers(client.user, "rotate the secret of")
     if not client.active:
         fail(409, "This API client is disabled.")
     secret = client.set_secret()

@@ -48,7 +48,7 @@ class Customers(MethodView):
         return customer
 
 
-@blp.route("/customers/<int:customer_id>")
+@blp.route("/customers/<id:customer_id>")
 class CustomerById(MethodView):
     @require_scope("customers:read")
     @blp.response(200, CustomerSchema)

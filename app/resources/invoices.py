@@ -70,7 +70,7 @@ class Invoices(MethodView):
         return invoice
 
 
-@blp.route("/invoices/<int:invoice_id>")
+@blp.route("/invoices/<id:invoice_id>")
 class InvoiceById(MethodView):
     @require_scope("invoices:read")
     @blp.response(200, InvoiceSchema)
@@ -106,7 +106,7 @@ class InvoiceById(MethodView):
         return invoice
 
 
-@blp.route("/invoices/<int:invoice_id>/pdf", methods=["GET"])
+@blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
 @blp.alt_response(404, description="Not found, or not in reach")
 @blp.doc(responses={"200": {"description": "The invoice as a PDF document", "content": {

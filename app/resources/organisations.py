@@ -1,10 +1,12 @@
 from flask.views import MethodView
+from sqlalchemy import func, select
 
 from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.models import Address, Organisation
+from app.models.organisation import MAX_DEPTH
 from app.pagination import PageArgs, page_of, paginate
 from app.schemas.organisation import AddressSchema, OrganisationSchema, OrganisationUpdateSchema
 from oauth.protector import require_scope
@@ -31,6 +33,7 @@ class Organisations(MethodView):
         """Create a child organisation (of the caller's own by default)."""
         parent_id = data.pop("parent_id", None) or tenancy.current_user().organisation_id
         parent = tenancy.organisation_or_404(parent_id, "organisation:edit")
+        _require_depth(parent.depth + 1)
         organisation = Organisation(**data)
         db.session.add(organisation)
         db.session.flush()
@@ -39,7 +42,7 @@ class Organisations(MethodView):
         return organisation
 
 
-@blp.route("/organisations/<int:organisation_id>")
+@blp.route("/organisations/<id:organisation_id>")
 class OrganisationById(MethodView):
     @require_scope("organisations:read")
     @blp.response(200, OrganisationSchema)
@@ -65,6 +68,11 @@ class OrganisationById(MethodView):
         return db.session.get(Organisation, organisation_id)
 
 
+def _require_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        fail(409, f"The hierarchy is limited to {MAX_DEPTH} levels below a root.")
+
+
 def _move(organisation: Organisation, new_parent_id: int) -> None:
     caller_org = tenancy.current_user().organisation
     if organisation.id == caller_org.id:
@@ -73,11 +81,14 @@ def _move(organisation: Organisation, new_parent_id: int) -> None:
     parent = tenancy.organisation_or_404(new_parent_id, "organisation:edit")
     if parent.is_within(organisation):
         fail(409, "An organisation cannot move under itself or its own descendants.")
+    deepest = db.session.scalar(select(func.max(Organisation.depth)).where(
+        Organisation.path.startswith(organisation.path)))
+    _require_depth(parent.depth + 1 + deepest - organisation.depth)
     db.session.flush()
     organisation.move_under(parent)
 
 
-@blp.route("/organisations/<int:organisation_id>/addresses")
+@blp.route("/organisations/<id:organisation_id>/addresses")
 class Addresses(MethodView):
     @require_scope("organisations:read")
     @blp.arguments(PageArgs, location="query")

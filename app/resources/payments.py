@@ -43,7 +43,7 @@ class Payments(MethodView):
         return payment
 
 
-@blp.route("/payments/<int:payment_id>")
+@blp.route("/payments/<id:payment_id>")
 @require_scope("payments:read")
 @blp.response(200, PaymentSchema)
 @blp.alt_response(404, description="Not found, or not in reach")

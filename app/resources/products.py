@@ -64,7 +64,7 @@ def low_stock(args):
     return paginate(query.where(Product.stock < Product.min_stock).order_by(Product.id), args)
 
 
-@blp.route("/products/<int:product_id>")
+@blp.route("/products/<id:product_id>")
 class ProductById(MethodView):
     @require_scope("products:read")
     @blp.response(200, ProductSchema)

@@ -7,6 +7,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import User
 from app.pagination import ListArgs, page_of, paginate
+from app.requests import no_store
 from app.schemas.user import UserSchema, UserUpdateSchema
 from oauth import scopes
 from oauth.protector import authenticated_token, require_scope
@@ -45,7 +46,7 @@ class Users(MethodView):
         return user
 
 
-@blp.route("/users/<int:user_id>")
+@blp.route("/users/<id:user_id>")
 class UserById(MethodView):
     @require_scope("users:read")
     @blp.response(200, UserSchema)
@@ -75,8 +76,9 @@ class UserById(MethodView):
         return user
 
 
-@blp.route("/users/<int:user_id>/emulation", methods=["POST"])
+@blp.route("/users/<id:user_id>/emulation", methods=["POST"])
 @require_scope("users:emulate")
+@no_store
 @blp.response(201, TokenSchema)
 @blp.alt_response(404, description="Not found, or not in reach")
 def emulate(user_id):

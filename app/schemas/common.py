@@ -11,6 +11,23 @@ class StrictBoolean(ma.fields.Boolean):
         return value
 
 
+class FullMatch(ma.validate.Regexp):
+    """Regexp over the whole value: Python's $ would also accept a trailing newline."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
+class Whole(ma.fields.Nested):
+    """A nested object loaded whole, even inside a partial update (PUT): its required
+    fields stay required."""
+
+    def _load(self, value, partial=None):
+        return super()._load(value, partial=False)
+
+
 def Id(*, strict: bool = True, **kwargs):  # noqa: N802 - reads like a field class
     """A record id: a JSON integer in bodies; pass strict=False for query strings."""
     return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=2**31 - 1),

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.schemas.common import Text
+from app.schemas.common import FullMatch, Text
 
 
 class CustomerSchema(ma.Schema):
@@ -13,13 +13,13 @@ class CustomerSchema(ma.Schema):
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254),
                             error_messages={"invalid": "Invalid email format"},
                             metadata={"example": "jane@example.com"})
-    phone = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(
+    phone = ma.fields.String(allow_none=True, validate=FullMatch(
         r"^\+?[0-9 ()./-]{3,40}$", error="Invalid phone number"), metadata={"example": "1234567890"})
     address = Text(200, allow_none=True, metadata={"example": "123 Business St"})
     city = Text(100, allow_none=True, metadata={"example": "New York"})
     state = Text(100, allow_none=True, metadata={"example": "NY"})
     zip = Text(20, allow_none=True, metadata={"example": "10001"})
-    country = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(
+    country = ma.fields.String(allow_none=True, validate=FullMatch(
         r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code such as US."),
         metadata={"example": "US"})
     created_at = ma.fields.DateTime(dump_only=True)

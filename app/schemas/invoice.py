@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOID
 from app.money import Money, Percent, Quantity
 from app.pagination import ListArgs
-from app.schemas.common import Id, Text
+from app.schemas.common import Id, Text, Whole
 
 
 class InvoiceLineSchema(ma.Schema):
@@ -26,7 +26,7 @@ class InvoiceSchema(ma.Schema):
     customer_id = Id(required=True, metadata={"example": 1})
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-15"})
     due_date = ma.fields.Date(required=True, metadata={"example": "2026-02-15"})
-    items = ma.fields.List(ma.fields.Nested(InvoiceLineSchema), required=True,
+    items = ma.fields.List(Whole(InvoiceLineSchema), required=True,
                            validate=ma.validate.Length(min=1, max=500))
     notes = Text(5000, allow_none=True, metadata={"example": "Payment due within 30 days"})
     status = ma.fields.String(

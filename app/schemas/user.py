@@ -2,7 +2,7 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
-from app.schemas.common import Id, StrictBoolean, Text
+from app.schemas.common import FullMatch, Id, StrictBoolean, Text, Whole
 from oauth.scopes import ALL_PERMISSIONS
 
 MODULES = ("WEBSTORE", "BILLING", "INVENTORY", "WORKSHOP", "REPORTS")
@@ -36,9 +36,9 @@ class UserSchema(ma.Schema):
                             metadata={"example": "tom@example.com"})
     organisation = Id(attribute="organisation_id",
                       metadata={"description": "Default: the caller's organisation"})
-    currency = ma.fields.String(load_default="GBP", validate=ma.validate.Regexp(
+    currency = ma.fields.String(load_default="GBP", validate=FullMatch(
         r"^[A-Z]{3}$", error="Use an ISO 4217 code such as GBP."), metadata={"example": "GBP"})
-    locale = ma.fields.String(load_default="en", validate=ma.validate.Regexp(
+    locale = ma.fields.String(load_default="en", validate=FullMatch(
         r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a BCP 47 tag such as en or en-GB."),
         metadata={"example": "en"})
     timezone = ma.fields.String(load_default="Europe/London", validate=ma.validate.OneOf(
@@ -49,7 +49,7 @@ class UserSchema(ma.Schema):
     active = StrictBoolean(dump_only=True)
     modules = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(MODULES)),
                              load_default=list, metadata={"example": ["WEBSTORE"]})
-    permissions = ma.fields.List(ma.fields.Nested(PermissionSchema), load_default=list,
+    permissions = ma.fields.List(Whole(PermissionSchema), load_default=list,
                                  validate=_unique_permissions)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)

@@ -53,13 +53,14 @@ def render_invoice(invoice, organisation, customer) -> bytes:
         pdf.ln(6)
     pdf.ln(4)
     widths = (10, 80, 20, 25, 20, 30)
-    for width, heading in zip(widths, ("#", "Description", "Qty", "Unit price", "Tax %", "Amount")):
-        pdf.cell_text(width, heading, bold=True, align="L" if heading in "#Description" else "R")
+    headings = ("#", "Description", "Qty", "Unit price", "Tax %", "Amount")
+    for width, heading, align in zip(widths, headings, "LLRRRR", strict=True):
+        pdf.cell_text(width, heading, bold=True, align=align)
     pdf.ln(8)
     for line in invoice.items:
         cells = (str(line.position), line.description[:60], f"{line.qty.normalize():f}",
                  _money(line.amount), f"{line.tax_rate:.2f}", _money(line.line_total))
-        for width, text, align in zip(widths, cells, "LLRRRR"):
+        for width, text, align in zip(widths, cells, "LLRRRR", strict=True):
             pdf.cell_text(width, text, align=align)
         pdf.ln(7)
     pdf.ln(4)

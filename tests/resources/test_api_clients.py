@@ -70,3 +70,15 @@ def test_rotating_a_disabled_client_is_409(client, tree, admin_c, make_caller, a
     headers = auth(admin_c)
     client.delete(f"/api/v1/api-clients/{row.id}", headers=headers)
     assert client.post(f"/api/v1/api-clients/{row.id}/secret", headers=headers).status_code == 409
+
+
+def test_weaker_user_cannot_rotate_or_disable_a_stronger_users_client(
+        client, tree, make_caller, auth):
+    weak = make_caller(tree.C, permissions=["api_client:edit", "api_client:view"])
+    strong = make_caller(tree.C, admin=True)
+    row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == strong.client_id))
+    headers = auth(weak)
+    assert client.post(f"/api/v1/api-clients/{row.id}/secret", headers=headers).status_code == 403
+    assert client.delete(f"/api/v1/api-clients/{row.id}", headers=headers).status_code == 403
+    token = client.post("/oauth/token", data=token_request(strong.client_id, strong.client_secret))
+    assert token.status_code == 200

@@ -97,3 +97,25 @@ def test_every_write_is_audited(client, tree, admin_c, auth):
     assert set(events) >= {("create", "organisations"), ("create", "users"),
                            ("create", "addresses"), ("create", "api_clients")}
     assert all(e.real_user_id == admin_c.user.id for e in db.session.scalars(select(AuditEvent)))
+
+
+def test_emulation_ends_when_the_real_user_could_no_longer_start_it(
+        client, tree, make_caller, make_user, auth):
+    real = make_caller(tree.C, permissions=["user:view", "user:emulate+"])
+    target = make_user(tree.C, permissions=["user:view"])
+    token = emulate(client, auth(real), target.id).json["access_token"]
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    target.admin = True  # now stronger than the real user
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_emulation_ends_when_the_real_user_loses_the_permission(
+        client, tree, make_caller, make_user, auth):
+    real = make_caller(tree.C, permissions=["user:view+", "user:emulate+"])
+    target = make_user(tree.D, permissions=["user:view"])
+    token = emulate(client, auth(real), target.id).json["access_token"]
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    real.user.permissions = [{"permission": "user:view", "parent": True}]
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
