@@ -73,6 +73,9 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
 
 
 def handle_http_exception(error: HTTPException):
+    from app.extensions import db
+
+    db.session.rollback()  # a refused request leaves nothing half-written behind
     if error.code >= 500:
         original = getattr(error, "original_exception", None)
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
@@ -107,9 +110,6 @@ def handle_integrity_error(error: IntegrityError):
 
 
 def handle_unexpected(error: Exception):
-    from app.extensions import db
-
-    db.session.rollback()
     return handle_http_exception(InternalServerError(original_exception=error))
 
 

@@ -189,3 +189,18 @@ def tree(app):
 def admin_c(tree, make_caller):
     """An admin of C: every permission over C, D and E."""
     return make_caller(tree.C, admin=True)
+
+
+@pytest.fixture
+def server_env(app, backend, tmp_path):
+    """Environment for a gunicorn server on this test's backend: a SQLite file with
+    in-memory limits (the embedded default), or PostgreSQL and Redis with two workers."""
+    from tests import live
+
+    database_url, storage_uri = backend
+    if database_url.startswith("sqlite"):
+        return live.environment(tmp_path)
+    db.session.remove()
+    _empty_tables()
+    return live.environment(tmp_path, DATABASE_URL=database_url,
+                            RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)

@@ -4,26 +4,10 @@ import subprocess
 
 import pytest
 import requests
-from sqlalchemy import text
 
-from app.extensions import db
 from tests import live
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture
-def server_env(app, backend, tmp_path):
-    """Environment for a server on this test's backend (a SQLite file for the embedded one)."""
-    database_url, storage_uri = backend
-    if database_url.startswith("sqlite"):
-        return live.environment(tmp_path)
-    db.session.remove()
-    tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-    return live.environment(tmp_path, DATABASE_URL=database_url,
-                            RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
 
 
 def test_printed_credentials_read_me(server_env):

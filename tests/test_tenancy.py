@@ -5,19 +5,23 @@ C, D and E where its permission reaches descendants, on C alone where it does no
 never on A, B, C2 or U: those answer 404, exactly as if the record did not exist.
 """
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Callable
 
 import pytest
 
 from app.bootstrap import create_client
 from app.extensions import db
-from app.models import Address, User
+from app.models import Address, Customer, Invoice, Payment, Product, User
 from oauth.models import ApiClient
 
 RELATIONS = ("self", "child", "descendant", "parent", "ancestor", "sibling", "unrelated")
 IN_REACH_WITH_DESCENDANTS = {"self", "child", "descendant"}
 ALL_PERMISSIONS = ("organisation:view", "organisation:edit", "user:view", "user:edit",
-                   "user:emulate", "api_client:view", "api_client:edit")
+                   "user:emulate", "api_client:view", "api_client:edit", "customer:view",
+                   "customer:edit", "product:view", "product:edit", "invoice:view", "invoice:edit",
+                   "payment:view", "payment:edit")
 
 
 def _user(org):
@@ -31,6 +35,45 @@ def _user(org):
 def _client(org):
     create_client(_user(org), "target client")
     return db.session.query(ApiClient).order_by(ApiClient.id.desc()).first()
+
+
+def _customer(org):
+    customer = Customer(organisation_id=org.id, account=f"Customer of {org.name}")
+    db.session.add(customer)
+    db.session.flush()
+    return customer
+
+
+def _product(org):
+    product = Product(organisation_id=org.id, name=f"Product of {org.name}", price=Decimal("10"),
+                      stock=Decimal("1"), min_stock=Decimal("5"))
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+def _invoice(org):
+    invoice = Invoice(organisation_id=org.id, customer_id=_customer(org).id,
+                      invoice_number=f"INV-T-{org.id}", date=date(2026, 1, 1),
+                      due_date=date(2099, 1, 1), total=Decimal("100"), subtotal=Decimal("100"),
+                      tax=Decimal("0"), amount_paid=Decimal("0"), status="Unpaid")
+    db.session.add(invoice)
+    db.session.flush()
+    return invoice
+
+
+def _payment(org):
+    invoice = _invoice(org)
+    payment = Payment(organisation_id=org.id, invoice_id=invoice.id, amount=Decimal("1"),
+                      date=date(2026, 1, 2), method="cash")
+    invoice.amount_paid = Decimal("1")
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
+                "items": [{"description": "Work", "qty": 1, "amount": "10.00"}]}
 
 
 @dataclass
@@ -71,6 +114,32 @@ ENDPOINTS = [
     Endpoint("POST", lambda c: f"/api/v1/api-clients/{c.id}/secret", 201, make_target=_client),
     Endpoint("POST", lambda u: "/api/v1/api-clients", 201, make_target=_user,
              body=lambda u: {"name": "Integration", "user": u.id}),
+    Endpoint("GET", lambda c: f"/api/v1/customers/{c.id}", 200, make_target=_customer),
+    Endpoint("PUT", lambda c: f"/api/v1/customers/{c.id}", 200, make_target=_customer,
+             body=lambda c: {"account": "Renamed"}),
+    Endpoint("DELETE", lambda c: f"/api/v1/customers/{c.id}", 204, make_target=_customer),
+    Endpoint("POST", lambda o: "/api/v1/customers", 201,
+             body=lambda o: {"account": "New", "organisation": o.id}),
+    Endpoint("GET", lambda o: f"/api/v1/customers?organisation={o.id}", 200),
+    Endpoint("GET", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product),
+    Endpoint("PUT", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product,
+             body=lambda p: {"stock": "3"}),
+    Endpoint("POST", lambda o: "/api/v1/products", 201,
+             body=lambda o: {"name": "New", "price": "1.00", "organisation": o.id}),
+    Endpoint("GET", lambda o: f"/api/v1/products?organisation={o.id}", 200),
+    Endpoint("GET", lambda o: f"/api/v1/products/low-stock?organisation={o.id}", 200),
+    Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}", 200, make_target=_invoice),
+    Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}/pdf", 200, make_target=_invoice),
+    Endpoint("PUT", lambda i: f"/api/v1/invoices/{i.id}", 200, make_target=_invoice,
+             body=lambda i: {"notes": "Changed"}),
+    Endpoint("POST", lambda c: "/api/v1/invoices", 201, make_target=_customer,
+             body=lambda c: {**INVOICE_BODY, "customer_id": c.id, "organisation": c.organisation_id}),
+    Endpoint("GET", lambda o: f"/api/v1/invoices?organisation={o.id}", 200),
+    Endpoint("GET", lambda p: f"/api/v1/payments/{p.id}", 200, make_target=_payment),
+    Endpoint("POST", lambda i: "/api/v1/payments", 201, make_target=_invoice,
+             body=lambda i: {"invoice_id": i.id, "amount": "5.00", "date": "2026-01-20",
+                             "method": "card"}),
+    Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200),
 ]
 
 
@@ -132,6 +201,11 @@ LISTS = [
     ("/api/v1/organisations", lambda org: org),
     ("/api/v1/users", _user),
     ("/api/v1/api-clients", _client),
+    ("/api/v1/customers", _customer),
+    ("/api/v1/products", _product),
+    ("/api/v1/products/low-stock", _product),
+    ("/api/v1/invoices", _invoice),
+    ("/api/v1/payments", _payment),
 ]
 
 

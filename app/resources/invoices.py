@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from flask import make_response
 from flask.views import MethodView
@@ -60,7 +61,7 @@ class Invoices(MethodView):
         customer = invoicing.customer_of(owner.id, data["customer_id"])
         invoice = Invoice(
             organisation_id=owner.id, customer_id=customer.id, date=data["date"],
-            due_date=data["due_date"], notes=data.get("notes"),
+            due_date=data["due_date"], notes=data.get("notes"), amount_paid=Decimal("0"),
             status=data.get("display_status", UNPAID),
             invoice_number=invoicing.next_invoice_number(owner.id, data["date"].year),
         )

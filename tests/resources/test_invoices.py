@@ -1,0 +1,188 @@
+"""Invoices: exact totals, gap-free numbers, the state machine, filters, the PDF."""
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from tests.resources.helpers import make_customer, make_invoice, pay
+
+
+@pytest.fixture
+def headers(admin_c, auth):
+    return auth(admin_c)
+
+
+def test_totals_are_exact_and_rounded_half_up(client, headers):
+    invoice = make_invoice(client, headers, items=[
+        {"description": "Hosting", "amount": "99.99", "qty": "3", "tax_rate": "10"},
+        {"description": "Tenth", "amount": 0.1, "qty": 3},
+        {"description": "Half cent", "amount": "0.01", "qty": "0.5", "tax_rate": "20"},
+    ])
+    lines = invoice["items"]
+    assert [line["line_total"] for line in lines] == ["299.97", "0.30", "0.01"]
+    assert [line["line_tax"] for line in lines] == ["30.00", "0.00", "0.00"]
+    assert (invoice["subtotal"], invoice["tax"], invoice["total"]) == ("300.28", "30.00", "330.28")
+    assert invoice["balance"] == "330.28" and invoice["amount_paid"] == "0.00"
+
+
+def test_tax_rate_defaults_to_the_products(client, headers):
+    product = client.post("/api/v1/products", json={"name": "P", "price": "10.00",
+                                                    "tax_rate": "20"}, headers=headers).json
+    invoice = make_invoice(client, headers, items=[
+        {"description": "P", "amount": "10.00", "qty": 2, "product_id": product["id"]}])
+    assert invoice["items"][0]["tax_rate"] == "20.00"
+    assert invoice["total"] == "24.00"
+
+
+def test_numbers_are_a_sequence_per_organisation_and_year(client, tree, headers):
+    numbers = [make_invoice(client, headers)["invoice_number"] for _ in range(3)]
+    assert numbers == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003"]
+    next_year = make_invoice(client, headers, date="2027-01-02", due_date="2027-02-01")
+    assert next_year["invoice_number"] == "INV-2027-0001"
+    customer = make_customer(client, headers, organisation=tree.D.id)
+    other_org = make_invoice(client, headers, customer_id=customer["id"], organisation=tree.D.id)
+    assert other_org["invoice_number"] == "INV-2026-0001"
+
+
+def test_a_failed_create_leaves_no_gap(client, headers):
+    first = make_invoice(client, headers)
+    failed = client.post("/api/v1/invoices", json={
+        "customer_id": first["customer_id"], "date": "2026-01-15", "due_date": "2026-02-15",
+        "items": [{"description": "x", "qty": 1, "amount": "1.00", "product_id": 999}]},
+        headers=headers)
+    assert failed.status_code == 422
+    assert make_invoice(client, headers)["invoice_number"] == "INV-2026-0002"
+
+
+def test_customer_and_products_must_be_in_the_invoice_organisation(client, tree, headers):
+    customer_of_d = make_customer(client, headers, organisation=tree.D.id)
+    response = client.post("/api/v1/invoices", json={
+        "customer_id": customer_of_d["id"], "date": "2026-01-15", "due_date": "2026-02-15",
+        "items": [{"description": "x", "qty": 1, "amount": "1.00"}]}, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"customer_id": "Customer not found in this organisation."}
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"items": []}, "items"),
+    ({"items": [{"description": "x", "qty": 0, "amount": "1.00"}]}, "items.0.qty"),
+    ({"items": [{"description": "x", "qty": 1, "amount": "-1.00"}]}, "items.0.amount"),
+    ({"items": [{"qty": 1, "amount": "1.00"}]}, "items.0.description"),
+    ({"due_date": "2026-01-01"}, "due_date"),
+    ({"date": "15/01/2026"}, "date"),
+    ({"status": "Paid"}, "status"),
+    ({"invoice_number": "INV-1"}, "invoice_number"),
+    ({"total": "1.00"}, "total"),
+])
+def test_validation(client, headers, change, field):
+    customer = make_customer(client, headers)
+    body = {"customer_id": customer["id"], "date": "2026-01-15", "due_date": "2026-02-15",
+            "items": [{"description": "Work", "qty": 1, "amount": "10.00"}], **change}
+    response = client.post("/api/v1/invoices", json=body, headers=headers)
+    assert response.status_code == 422
+    assert field in response.json["errors"], response.json
+
+
+class TestStateMachine:
+    def test_payments_move_the_status(self, client, headers):
+        invoice = make_invoice(client, headers, items=[
+            {"description": "x", "qty": 1, "amount": "100.00"}])
+        assert invoice["status"] == "Unpaid"
+        assert pay(client, headers, invoice["id"], "40.00").status_code == 201
+        partial = client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json
+        assert (partial["status"], partial["amount_paid"], partial["balance"]) == (
+            "Partially Paid", "40.00", "60.00")
+        assert pay(client, headers, invoice["id"], 60).status_code == 201
+        paid = client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json
+        assert (paid["status"], paid["balance"]) == ("Paid", "0.00")
+
+    def test_paid_invoice_items_cannot_change(self, client, headers):
+        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": 1, "amount": "5"}])
+        pay(client, headers, invoice["id"], "5.00")
+        response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
+            "items": [{"description": "y", "qty": 1, "amount": "1.00"}]}, headers=headers)
+        assert response.status_code == 409
+        notes = client.put(f"/api/v1/invoices/{invoice['id']}", json={"notes": "Thanks"},
+                           headers=headers)
+        assert notes.status_code == 200 and notes.json["notes"] == "Thanks"
+
+    def test_void_invoice_items_cannot_change(self, client, headers):
+        invoice = make_invoice(client, headers)
+        voided = client.put(f"/api/v1/invoices/{invoice['id']}", json={"status": "Void"},
+                            headers=headers)
+        assert voided.json["status"] == "Void"
+        response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
+            "items": [{"description": "y", "qty": 1, "amount": "1.00"}]}, headers=headers)
+        assert response.status_code == 409
+        assert pay(client, headers, invoice["id"], "1.00").status_code == 409
+
+    def test_draft_takes_no_payment_until_issued(self, client, headers):
+        invoice = make_invoice(client, headers, status="Draft")
+        assert invoice["status"] == "Draft"
+        assert pay(client, headers, invoice["id"], "1.00").status_code == 409
+        issued = client.put(f"/api/v1/invoices/{invoice['id']}", json={"status": "Unpaid"},
+                            headers=headers)
+        assert issued.json["status"] == "Unpaid"
+        assert pay(client, headers, invoice["id"], "1.00").status_code == 201
+
+    def test_partly_paid_invoice_cannot_be_voided(self, client, headers):
+        invoice = make_invoice(client, headers)
+        pay(client, headers, invoice["id"], "1.00")
+        response = client.put(f"/api/v1/invoices/{invoice['id']}", json={"status": "Void"},
+                              headers=headers)
+        assert response.status_code == 409
+
+    def test_unpaid_invoice_items_change_and_totals_follow(self, client, headers):
+        invoice = make_invoice(client, headers)
+        changed = client.put(f"/api/v1/invoices/{invoice['id']}", json={
+            "items": [{"description": "y", "qty": 2, "amount": "7.50"}]}, headers=headers)
+        assert changed.status_code == 200
+        assert (changed.json["total"], len(changed.json["items"])) == ("15.00", 1)
+
+    def test_total_cannot_drop_below_the_amount_paid(self, client, headers):
+        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": 1, "amount": "50"}])
+        pay(client, headers, invoice["id"], "30.00")
+        response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
+            "items": [{"description": "y", "qty": 1, "amount": "10.00"}]}, headers=headers)
+        assert response.status_code == 409
+
+    def test_overdue_is_derived_from_the_due_date(self, client, headers):
+        past = (date.today() - timedelta(days=1)).isoformat()
+        invoice = make_invoice(client, headers, date="2020-01-01", due_date=past)
+        assert invoice["status"] == "Overdue" and invoice["overdue"] is True
+
+
+def test_filters(client, headers):
+    first = make_invoice(client, headers, date="2026-01-10")
+    second = make_invoice(client, headers, date="2026-03-10", due_date="2099-01-01")
+    pay(client, headers, second["id"], "1500.00")
+    overdue = make_invoice(client, headers, date="2020-01-01", due_date="2020-02-01")
+
+    def ids(**query):
+        response = client.get("/api/v1/invoices", query_string=query, headers=headers)
+        assert response.status_code == 200, response.json
+        return [i["id"] for i in response.json["data"]]
+
+    assert ids(status="Paid") == [second["id"]]
+    assert ids(status="Unpaid") == [first["id"]]
+    assert ids(status="Overdue") == [overdue["id"]]
+    assert ids(customer_id=first["customer_id"]) == [first["id"]]
+    assert ids(date_from="2026-02-01") == [second["id"]]
+    assert ids(date_to="2026-02-01") == [first["id"], overdue["id"]]
+
+
+def test_pdf_shows_the_invoice(client, headers):
+    customer = make_customer(client, headers, account="Zoë Łukasz")
+    invoice = make_invoice(client, headers, customer_id=customer["id"], items=[
+        {"description": "Web Development", "amount": "1500.00", "qty": 1, "tax_rate": "20"},
+        {"description": "Hosting", "amount": "99.99", "qty": 2}])
+    response = client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert invoice["invoice_number"] in text
+    assert "1,999.98" in text  # total: 1500 + 300 tax + 199.98
+    assert "Web Development" in text and "Hosting" in text
+    assert "Zoë" in text and "ukasz" in text
+    assert "Balance due" in text and invoice["due_date"] in text
