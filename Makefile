@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean
+.PHONY: run test lint spec bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,24 @@ run: $(VENV)/.installed-run
 	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).
+## The /docs test drives Debian's chromium, installed here when missing.
 test: $(VENV)/.installed-test
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Write the served OpenAPI document to openapi/openapi.json (a test fails when it is stale).
+spec: $(VENV)/.installed-run
+	$(BIN)/tiergate spec
 
 ## Static checks (ruff: pyflakes, pycodestyle, bugbear, import order).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+
+## Benchmark on PostgreSQL and Redis with wrk (not part of the tests); see bench/run.py.
+bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

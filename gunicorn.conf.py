@@ -27,3 +27,4 @@ keepalive = 5
 accesslog = "-"
 # The path without its query string: a token or secret sent there by mistake stays out of logs.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+limit_request_line = 8190  # the largest gunicorn allows; longer lines get its own 414

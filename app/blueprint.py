@@ -3,6 +3,7 @@ import json
 from decimal import Decimal
 
 import flask_smorest
+import marshmallow as ma
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter
@@ -39,8 +40,12 @@ def _unsafe_text(data) -> bool:
 class Parser(FlaskParser):
     def _raw_load_json(self, req):
         if not is_json_request(req):
-            return core.missing
+            if req.get_data(cache=True).strip():
+                return core.missing  # app.requests refuses the content type (415)
+            raise ma.ValidationError("A JSON body is required.")
         text = req.get_data(cache=True).decode("utf-8")  # UnicodeDecodeError -> 400
+        if not text.strip():
+            raise ma.ValidationError("A JSON body is required.")
         try:
             data = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError:
@@ -50,6 +55,15 @@ class Parser(FlaskParser):
         if _unsafe_text(data):
             raise json.JSONDecodeError("Strings may not contain NUL or lone surrogates", text, 0)
         return data
+
+
+    def load_querystring(self, req, schema):
+        """A single-valued parameter given twice is an error, not a silent first pick."""
+        repeated = {name for name, values in req.args.lists() if len(values) > 1
+                    and name in schema.fields and not isinstance(schema.fields[name], ma.fields.List)}
+        if repeated:
+            raise ma.ValidationError({name: ["Give this parameter once."] for name in repeated})
+        return super().load_querystring(req, schema)
 
 
 class Blueprint(flask_smorest.Blueprint):

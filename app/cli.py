@@ -1,4 +1,6 @@
 """The ``tiergate`` command: Flask's CLI on the app factory, plus administration commands."""
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
@@ -128,7 +130,20 @@ def bootstrap_client_id():
     click.echo(client_id)
 
 
+@click.command("spec")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write it (default: openapi/openapi.json of the source tree).")
+def spec_command(output):
+    """Write the OpenAPI document the service serves."""
+    from app.extensions import api
+    from openapi import SPEC_FILE, dump
+
+    path = Path(output) if output else SPEC_FILE
+    path.write_text(dump(api.spec_dict()))
+    click.echo(f"wrote {path}")
+
+
 def register_commands(app):
     for command in (setup_command, create_org, create_user, create_client, rotate_secret,
-                    disable_client, bootstrap_client_id):
+                    disable_client, bootstrap_client_id, spec_command):
         app.cli.add_command(command)

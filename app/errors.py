@@ -66,7 +66,9 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
         body["errors"] = errors
     response = jsonify(body)
     response.status_code = status
-    response.mimetype = PROBLEM_CONTENT_TYPE
+    # RFC 6749 section 5.2 answers are application/json; everything else is a problem document.
+    response.mimetype = ("application/json" if request.path.startswith("/oauth/")
+                         else PROBLEM_CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -57,7 +57,7 @@ def _replay(client_pk: int, key: str, fingerprint: str):
     if earlier is None:  # the other request failed and gave the key back meanwhile
         fail(409, "A request with this Idempotency-Key just failed; retry it.")
     if earlier.fingerprint != fingerprint:
-        fail(422, "This Idempotency-Key was used with a different request.",
+        fail(409, "This Idempotency-Key was used with a different request.",
              code="idempotency_key_reused")
     if earlier.status_code is None:
         fail(409, "A request with this Idempotency-Key is still in progress.",
@@ -95,4 +95,4 @@ def idempotent(view):
         db.session.commit()
         return response
 
-    return Blueprint.doc(parameters=[PARAMETER])(wrapper)
+    return Blueprint.doc(parameters=[PARAMETER], responses={"409": "CONFLICT"})(wrapper)

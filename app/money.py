@@ -1,17 +1,16 @@
 """Exact decimals for money and quantities, end to end.
 
-JSON numbers are read as Decimal (app.blueprint), stored as NUMERIC, computed with
-Decimal and written back as strings ("1500.00"), so no binary float ever touches them.
+Decimals travel as JSON strings ("1500.00") both ways, are stored as NUMERIC and
+computed with Decimal, so no binary float ever touches them.
 Computed money rounds half-up to the minor unit (two places).
 """
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
 from sqlalchemy import Numeric
 
 CENT = Decimal("0.01")
-MONEY_MAX = Decimal("9999999999.99")
-QUANTITY_MAX = Decimal("99999999999.999")
 
 
 def round_money(value: Decimal) -> Decimal:
@@ -26,46 +25,40 @@ def QuantityColumn():  # noqa: N802
     return Numeric(14, 3, asdecimal=True)
 
 
+NON_NEGATIVE_MONEY = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
+POSITIVE_MONEY = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.[0-9]?[1-9])$"
+SIGNED_MONEY = r"^-?(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
+POSITIVE_QUANTITY = r"^([1-9][0-9]{0,10}(\.[0-9]{1,3})?|0\.[0-9]{0,2}[1-9])$"
+NON_NEGATIVE_QUANTITY = r"^(0|[1-9][0-9]{0,10})(\.[0-9]{1,3})?$"
+SIGNED_QUANTITY = r"^-?(0|[1-9][0-9]{0,10})(\.[0-9]{1,3})?$"
+PERCENT = r"^(100(\.0{1,2})?|[1-9]?[0-9](\.[0-9]{1,2})?)$"
+
+
 class ExactDecimal(ma.fields.Decimal):
-    """A decimal given as a JSON string or number, with at most ``places`` decimals and
-    within [minimum, maximum] (or above minimum when ``exclusive``). Written as a string
-    with exactly ``places`` decimals, and documented as such."""
+    """A decimal as a JSON string matching ``pattern`` (plain digits, no exponent, no
+    leading zeros), read without rounding and written with exactly ``places`` decimals.
+    JSON numbers are refused: they are where binary floats creep in."""
 
     default_error_messages = {
-        "places": "At most {places} decimal places.",
-        "invalid": "Not a valid decimal number.",
-        "range": "Must be between {minimum} and {maximum}.",
-        "positive": "Must be greater than {minimum} and at most {maximum}.",
+        "invalid": 'Use a decimal string such as "{example}".',
+        "pattern": "Must match {pattern}.",
     }
 
-    def __init__(self, places: int, *, minimum=None, maximum=None, exclusive=False, **kwargs):
-        pattern = r"^-?[0-9]+(\.[0-9]{1,%d})?$" % places
+    def __init__(self, places: int, pattern: str, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        self.example = metadata.get("example", "1.00")
         kwargs["metadata"] = {"type": "string", "format": "decimal", "pattern": pattern,
-                              **kwargs.get("metadata", {})}
+                              **metadata}
         super().__init__(places=places, as_string=True, allow_nan=False, **kwargs)
-        self.decimal_places, self.quantum = places, Decimal(1).scaleb(-places)
-        self.minimum, self.maximum, self.exclusive = minimum, maximum, exclusive
+        self.pattern, self.regex = pattern, re.compile(pattern)
+        self.quantum = Decimal(1).scaleb(-places)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, (bool, float)) or not isinstance(value, (int, str, Decimal)):
-            raise self.make_error("invalid")
-        try:
-            number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-        except InvalidOperation as error:
-            raise self.make_error("invalid") from error
-        if not number.is_finite():
-            raise self.make_error("special")
-        if number.as_tuple().exponent < -self.decimal_places:
-            raise self.make_error("places", places=self.decimal_places)
-        self._check_range(number)
-        return number
-
-    def _check_range(self, number: Decimal) -> None:
-        low, high = self.minimum, self.maximum
-        too_low = low is not None and (number <= low if self.exclusive else number < low)
-        if too_low or (high is not None and number > high):
-            raise self.make_error("positive" if self.exclusive else "range",
-                                  minimum=low, maximum=high)
+        if not isinstance(value, str):
+            raise self.make_error("invalid", example=self.example)
+        if self.regex.fullmatch(value) is None:
+            raise self.make_error("pattern", pattern=self.pattern)
+        return Decimal(value)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
@@ -73,26 +66,22 @@ class ExactDecimal(ma.fields.Decimal):
         return str(Decimal(value).quantize(self.quantum, rounding=ROUND_HALF_UP))
 
 
-def Money(*, positive=False, **kwargs):  # noqa: N802
-    """Money in the minor unit (two places); ``positive``: greater than zero."""
-    metadata = {"description": "Decimal string with two places, e.g. \"1500.00\" "
-                               "(a JSON number is accepted too)",
+def Money(*, positive=False, signed=False, **kwargs):  # noqa: N802
+    """Money in the minor unit (two places): at least 0, above 0 when ``positive``."""
+    metadata = {"description": "Decimal string with up to two places, e.g. \"1500.00\"",
                 "example": "1500.00", **kwargs.pop("metadata", {})}
-    minimum = kwargs.pop("minimum", Decimal("0"))
-    return ExactDecimal(2, minimum=minimum, maximum=MONEY_MAX, exclusive=positive,
-                        metadata=metadata, **kwargs)
+    pattern = POSITIVE_MONEY if positive else SIGNED_MONEY if signed else NON_NEGATIVE_MONEY
+    return ExactDecimal(2, pattern, metadata=metadata, **kwargs)
 
 
-def Quantity(*, positive=False, **kwargs):  # noqa: N802
-    metadata = {"description": "Decimal with up to three places", "example": "1",
-                **kwargs.pop("metadata", {})}
-    minimum = kwargs.pop("minimum", Decimal("0") if positive else None)
-    return ExactDecimal(3, minimum=minimum, maximum=QUANTITY_MAX, exclusive=positive,
-                        metadata=metadata, **kwargs)
+def Quantity(*, positive=False, signed=False, **kwargs):  # noqa: N802
+    metadata = {"description": "Decimal string with up to three places, e.g. \"1\"",
+                "example": "1", **kwargs.pop("metadata", {})}
+    pattern = POSITIVE_QUANTITY if positive else SIGNED_QUANTITY if signed else NON_NEGATIVE_QUANTITY
+    return ExactDecimal(3, pattern, metadata=metadata, **kwargs)
 
 
 def Percent(**kwargs):  # noqa: N802
-    metadata = {"description": "Percentage, e.g. \"20.00\"", "example": "20.00",
-                **kwargs.pop("metadata", {})}
-    return ExactDecimal(2, minimum=Decimal("0"), maximum=Decimal("100"), metadata=metadata,
-                        **kwargs)
+    metadata = {"description": "Percentage from \"0\" to \"100\", e.g. \"20.00\"",
+                "example": "20.00", **kwargs.pop("metadata", {})}
+    return ExactDecimal(2, PERCENT, metadata=metadata, **kwargs)

@@ -8,8 +8,8 @@ from oauth.models import AUTH_METHODS, GRANT_TYPE
 from oauth.schemas import (
     IntrospectionSchema,
     MetadataSchema,
-    OAuthErrorSchema,
     TokenActionRequestSchema,
+    TokenErrorSchema,
     TokenRequestSchema,
     TokenSchema,
 )
@@ -35,7 +35,7 @@ def _oauth_errors(*statuses):
     return {
         str(status): {
             "description": descriptions[status],
-            "content": {"application/json": {"schema": OAuthErrorSchema}},
+            "content": {"application/json": {"schema": TokenErrorSchema}},
         }
         for status in statuses
     }

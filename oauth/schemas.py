@@ -44,7 +44,7 @@ class IntrospectionSchema(ma.Schema):
     act = ma.fields.Dict(metadata={"description": "The real user, while emulating (RFC 8693)"})
 
 
-class OAuthErrorSchema(ma.Schema):
+class TokenErrorSchema(ma.Schema):
     error = ma.fields.String(required=True, metadata={"example": "invalid_client"})
     error_description = ma.fields.String()
     type = ma.fields.String()

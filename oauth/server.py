@@ -21,6 +21,12 @@ from oauth.basic import basic_credentials
 from oauth.models import AUTH_METHODS, AccessToken, ApiClient
 
 
+def _printable(text: str, limit: int = 200) -> str:
+    """Echoed input, reduced to what RFC 6749 allows in error_description."""
+    kept = "".join(c for c in text if " " <= c <= "~" and c not in '"\\')
+    return kept[:limit] or "?"
+
+
 class AuthorizationServer(FlaskAuthorizationServer):
     def authenticate_client(self, request, methods, endpoint="token"):
         """client_secret_basic or client_secret_post, never both; RFC 6749 section 2.3.1."""
@@ -28,7 +34,7 @@ class AuthorizationServer(FlaskAuthorizationServer):
             raise InvalidRequestError("Send parameters in the form-encoded body, not the URL.")
         repeated = [name for name, values in request.form.lists() if len(values) > 1]
         if repeated:  # RFC 6749 section 3.2
-            raise InvalidRequestError(f"Parameters must not repeat: {', '.join(repeated)}.")
+            raise InvalidRequestError(f"Parameters must not repeat: {_printable(', '.join(repeated))}.")
         basic = basic_credentials(request.headers)
         posted = "client_id" in request.form or "client_secret" in request.form
         if basic and posted:
@@ -79,9 +85,7 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
         requested = scopes.split(self.request.payload.scope)
         not_allowed = requested - self.client.allowed_scopes()
         if not_allowed:
-            raise InvalidScopeError(
-                f"The client may not have: {' '.join(sorted(not_allowed))}."
-            )
+            raise InvalidScopeError(f"The client may not have: {_printable(' '.join(sorted(not_allowed)))}.")
 
     def create_token_response(self):
         status, token, headers = super().create_token_response()

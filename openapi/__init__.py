@@ -1,5 +1,7 @@
 """The OpenAPI document: generated from the code by flask-smorest/apispec, served at /openapi.json."""
 import http
+import json
+from pathlib import Path
 
 import flask
 import flask_smorest
@@ -10,6 +12,8 @@ from app.schemas.problem import ProblemSchema
 from oauth.scopes import SCOPE_DESCRIPTIONS
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+SPEC_FILE = Path(__file__).resolve().parent / "openapi.json"
+ALWAYS_LISTED = {400, 401, 403, 404, 409, 413, 415, 422, 429, 500}
 
 RESPONSE_HEADERS = {
     "X-Request-Id": ("UUID of the request; a valid inbound X-Request-Id is echoed",
@@ -45,7 +49,9 @@ class Api(flask_smorest.Api):
                 if status in (401, 403):
                     response["headers"]["WWW-Authenticate"] = {
                         "description": "RFC 6750 challenge", "schema": {"type": "string"}}
-            self.spec.components.response(status.name, response, lazy=True)
+            # Always listed: openapi.complete refers to them after apispec has run.
+            self.spec.components.response(status.name, response,
+                                          lazy=status not in ALWAYS_LISTED)
         default = {"description": "Error", "schema": self.ERROR_SCHEMA}
         prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
@@ -66,8 +72,16 @@ class Api(flask_smorest.Api):
             "description": "API client id and secret (client_secret_basic)",
         })
 
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        from openapi.docs import docs
+
+        app.register_blueprint(docs)
+
     def spec_dict(self) -> dict:
-        """The served document: apispec's, with every response's headers and error bodies."""
+        """The served document: apispec's, completed (see openapi.complete)."""
+        from openapi.complete import complete
+
         return complete(self.spec.to_dict())
 
     def _openapi_json(self):
@@ -77,17 +91,6 @@ class Api(flask_smorest.Api):
         )
 
 
-def complete(spec: dict) -> dict:
-    """Give each inline response the common headers, and each inline error a problem body."""
-    for path in spec.get("paths", {}).values():
-        for method, operation in path.items():
-            if method == "parameters":
-                continue
-            for status, response in operation.get("responses", {}).items():
-                if "$ref" in response:
-                    continue
-                response.setdefault("headers", {}).update(_header_refs())
-                if str(status).startswith(("4", "5")) and "content" not in response:
-                    response["content"] = {PROBLEM_CONTENT_TYPE: {
-                        "schema": {"$ref": "#/components/schemas/Problem"}}}
-    return spec
+def dump(spec: dict) -> str:
+    """The document as committed: stable key order, so a diff shows only real changes."""
+    return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

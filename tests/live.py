@@ -37,15 +37,17 @@ def gunicorn(env: dict, timeout: float = 20):
     """Serve wsgi:app with the repository's gunicorn.conf.py; yield the base URL."""
     port = free_port()
     env = {**env, "PORT": str(port)}
+    # A file, not a pipe: an unread pipe fills up and blocks the server's logging.
+    log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-                               env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stdout.read()}")
+                raise RuntimeError(f"gunicorn exited: {log_path.read_text()}")
             try:
                 requests.get(base + "/healthz", timeout=1)
                 break
@@ -60,3 +62,4 @@ def gunicorn(env: dict, timeout: float = 20):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()

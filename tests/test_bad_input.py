@@ -135,3 +135,14 @@ def test_issuer_is_configured_not_taken_from_host(client):
                       headers={"Host": "evil.example"}).json
     assert body["issuer"] == "https://auth.example.com"
     assert body["token_endpoint"] == "https://auth.example.com/oauth/token"
+
+
+@pytest.mark.parametrize("data", [
+    "grant_type=client_credentials&scope=%C3%80%10%09",
+    "grant_type=client_credentials&%C3%80%09=1&%C3%80%09=2",
+])
+def test_unicode_echoed_in_oauth_errors_is_not_a_500(client, admin_c, data):
+    response = client.post("/oauth/token", data=data, headers=admin_c.basic,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json["error"] in {"invalid_scope", "invalid_request"}

@@ -33,7 +33,7 @@ def test_concurrent_payments_never_overpay(api):
     base, session = api
     invoice = session.post(f"{base}/api/v1/invoices", json={
         "customer_id": _customer(base, session), "date": "2026-01-15", "due_date": "2099-01-01",
-        "items": [{"description": "Work", "qty": 1, "amount": "100.00"}]}).json()
+        "items": [{"description": "Work", "qty": "1", "amount": "100.00"}]}).json()
 
     def pay(_):
         return session.post(f"{base}/api/v1/payments", json={
@@ -57,7 +57,7 @@ def test_concurrent_invoices_get_gap_free_unique_numbers(api):
     def create(_):
         response = session.post(f"{base}/api/v1/invoices", json={
             "customer_id": customer_id, "date": "2026-03-01", "due_date": "2026-04-01",
-            "items": [{"description": "Work", "qty": 1, "amount": "1.00"}]}, timeout=60)
+            "items": [{"description": "Work", "qty": "1", "amount": "1.00"}]}, timeout=60)
         return response.status_code, response.json().get("invoice_number")
 
     with ThreadPoolExecutor(max_workers=20) as pool:

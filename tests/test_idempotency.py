@@ -30,7 +30,7 @@ def test_same_key_different_body_is_refused(client, admin_c, auth):
     headers = auth(admin_c)
     post(client, headers, "key-2", {"account": "Jane"})
     response = post(client, headers, "key-2", {"account": "John"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json["code"] == "idempotency_key_reused"
 
 

@@ -73,7 +73,7 @@ def _payment(org):
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
-                "items": [{"description": "Work", "qty": 1, "amount": "10.00"}]}
+                "items": [{"description": "Work", "qty": "1", "amount": "10.00"}]}
 
 
 @dataclass

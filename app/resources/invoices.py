@@ -13,7 +13,12 @@ from app.idempotency import idempotent
 from app.models import Customer, Invoice, Organisation
 from app.models.invoice import OPEN_STATUSES, OVERDUE, UNPAID
 from app.pagination import page_of, paginate
-from app.schemas.invoice import InvoiceListArgs, InvoiceSchema, InvoiceUpdateSchema
+from app.schemas.invoice import (
+    InvoiceCreateSchema,
+    InvoiceListArgs,
+    InvoiceSchema,
+    InvoiceUpdateSchema,
+)
 from app.services import invoicing
 from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
@@ -52,7 +57,7 @@ class Invoices(MethodView):
 
     @require_scope("invoices:write")
     @idempotent
-    @blp.arguments(InvoiceSchema)
+    @blp.arguments(InvoiceCreateSchema)
     @blp.response(201, InvoiceSchema)
     @blp.alt_response(404, description="The organisation is not in reach")
     def post(self, data):
@@ -62,7 +67,7 @@ class Invoices(MethodView):
         invoice = Invoice(
             organisation_id=owner.id, customer_id=customer.id, date=data["date"],
             due_date=data["due_date"], notes=data.get("notes"), amount_paid=Decimal("0"),
-            status=data.get("display_status", UNPAID),
+            status=data.get("status", UNPAID),
             invoice_number=invoicing.next_invoice_number(owner.id, data["date"].year),
         )
         invoicing.set_items(invoice, data["items"])

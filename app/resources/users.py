@@ -81,6 +81,7 @@ class UserById(MethodView):
 @no_store
 @blp.response(201, TokenSchema)
 @blp.alt_response(404, description="Not found, or not in reach")
+@blp.alt_response(409, description="Already emulating, or the user is disabled")
 def emulate(user_id):
     """Get a token that acts as this user; revoking it ends the emulation."""
     target = tenancy.get_or_404(User, user_id, "user:emulate")

@@ -1,13 +1,13 @@
 import marshmallow as ma
 
-from app.schemas.common import FullMatch, Text
+from app.schemas.common import FullMatch, Id, Text
 
 
 class CustomerSchema(ma.Schema):
     """A customer."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
-    organisation = ma.fields.Integer(attribute="organisation_id", metadata={
+    organisation = Id(attribute="organisation_id", metadata={
         "description": "Owning organisation (in reach); default: the caller's", "example": 3})
     account = Text(200, required=True, metadata={"example": "Jane Smith"})
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254),

@@ -20,7 +20,7 @@ class InvoiceSchema(ma.Schema):
     """An invoice; totals, balance and status are computed."""
 
     id = ma.fields.Integer(dump_only=True)
-    organisation = ma.fields.Integer(attribute="organisation_id", metadata={
+    organisation = Id(attribute="organisation_id", metadata={
         "description": "Owning organisation (in reach); default: the caller's"})
     invoice_number = ma.fields.String(dump_only=True, metadata={"example": "INV-2026-0001"})
     customer_id = Id(required=True, metadata={"example": 1})
@@ -30,17 +30,15 @@ class InvoiceSchema(ma.Schema):
                            validate=ma.validate.Length(min=1, max=500))
     notes = Text(5000, allow_none=True, metadata={"example": "Payment due within 30 days"})
     status = ma.fields.String(
-        attribute="display_status", validate=ma.validate.OneOf((DRAFT, UNPAID)),
-        metadata={"description": "On create: Draft or Unpaid (default). Read: Draft, Unpaid, "
-                                 "Partially Paid, Paid, Void, or Overdue (an open invoice past "
-                                 "its due date)",
+        attribute="display_status", dump_only=True,
+        metadata={"description": "Overdue: an open invoice past its due date",
                   "enum": [DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE]})
     overdue = ma.fields.Boolean(dump_only=True)
     subtotal = Money(dump_only=True)
     tax = Money(dump_only=True)
     total = Money(dump_only=True)
     amount_paid = Money(dump_only=True)
-    balance = Money(dump_only=True, minimum=None)
+    balance = Money(dump_only=True, signed=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -50,6 +48,12 @@ class InvoiceSchema(ma.Schema):
             raise ma.ValidationError("Must not be before the invoice date.", "due_date")
 
 
+class InvoiceCreateSchema(InvoiceSchema):
+    """A new invoice: Draft, or Unpaid (issued, the default)."""
+
+    status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID)))
+
+
 class InvoiceUpdateSchema(InvoiceSchema):
     """Fields to change. ``items`` replace all lines (not on a Paid or Void invoice);
     ``status`` moves Draft to Unpaid, or an unpaid invoice to Void. Load with ``partial=True``."""
@@ -57,7 +61,7 @@ class InvoiceUpdateSchema(InvoiceSchema):
     class Meta:
         exclude = ("organisation",)
 
-    status = ma.fields.String(attribute="status", validate=ma.validate.OneOf((DRAFT, UNPAID, VOID)))
+    status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID, VOID)))
 
 
 class InvoiceListArgs(ListArgs):

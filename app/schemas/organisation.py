@@ -9,9 +9,9 @@ class OrganisationSchema(ma.Schema):
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
     name = Text(200, required=True, metadata={"example": "Bob's Widgets"})
-    parent = Id(attribute="parent_id", allow_none=False,
-                metadata={"description": "Parent organisation; default: the caller's",
-                          "example": 5})
+    parent = Id(attribute="parent_id", allow_none=True,
+                metadata={"description": "Parent organisation (null for a root); on create, "
+                                         "default: the caller's", "example": 5})
     linked_account = StrictBoolean(load_default=False, metadata={"example": False})
     finance_type = ma.fields.String(load_default="CREDIT", validate=ma.validate.OneOf(FINANCE_TYPES),
                                     metadata={"example": "AGENT"})
@@ -25,6 +25,7 @@ class OrganisationUpdateSchema(OrganisationSchema):
 
     Load it with ``partial=True``."""
 
+    parent = Id(attribute="parent_id", metadata={"description": "Moves the organisation"})
     linked_account = StrictBoolean()
     finance_type = ma.fields.String(validate=ma.validate.OneOf(FINANCE_TYPES))
 

@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.models.product import PRODUCT_TYPES
 from app.money import Money, Percent, Quantity
 from app.pagination import ListArgs
-from app.schemas.common import StrictBoolean, Text
+from app.schemas.common import Id, StrictBoolean, Text
 
 SORTS = ("+name", "-name", "+price", "-price")
 
@@ -12,7 +12,7 @@ class ProductSchema(ma.Schema):
     """A product or service."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
-    organisation = ma.fields.Integer(attribute="organisation_id", metadata={
+    organisation = Id(attribute="organisation_id", metadata={
         "description": "Owning organisation (in reach); default: the caller's"})
     name = Text(200, required=True, metadata={"example": "Web Hosting"})
     product_code = Text(64, allow_none=True, metadata={"description": "SKU", "example": "NEW-PH0N3"})
@@ -20,8 +20,8 @@ class ProductSchema(ma.Schema):
     type = ma.fields.String(load_default="product", validate=ma.validate.OneOf(PRODUCT_TYPES))
     price = Money(required=True, metadata={"example": "99.99"})
     tax_rate = Percent(load_default=None)
-    stock = Quantity(load_default=None, metadata={"example": "10"})
-    min_stock = Quantity(load_default=None, minimum=0, metadata={
+    stock = Quantity(load_default=None, signed=True, metadata={"example": "10"})
+    min_stock = Quantity(load_default=None, metadata={
         "description": "Below this the product is low on stock", "example": "2"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)

@@ -147,7 +147,7 @@ class TestErrors:
     def test_json_body_is_refused(self, client, reseller):
         response = client.post("/oauth/token", json=post_credentials(reseller))
         assert response.status_code == 415
-        assert response.mimetype == "application/problem+json"
+        assert response.mimetype == "application/json"
 
     def test_errors_are_json_with_request_id(self, client):
         response = client.post("/oauth/token", data=GRANT,
@@ -191,7 +191,7 @@ class TestFailureThrottle:
         throttled = client.post("/oauth/token", data=post_credentials(reseller))
         assert throttled.status_code == 429
         assert int(throttled.headers["Retry-After"]) >= 1
-        assert throttled.mimetype == "application/problem+json"
+        assert throttled.mimetype == "application/json"
         other_address = client.post("/oauth/token", data=post_credentials(reseller),
                                     environ_base={"REMOTE_ADDR": "10.1.2.3"})
         assert other_address.status_code == 200

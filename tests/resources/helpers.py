@@ -11,7 +11,7 @@ def make_customer(client, headers, **fields) -> dict:
 def make_invoice(client, headers, *, items=None, customer_id=None, **fields) -> dict:
     customer_id = customer_id or make_customer(client, headers)["id"]
     body = {"customer_id": customer_id, "date": "2026-01-15", "due_date": "2099-02-15",
-            "items": items or [{"description": "Web Development", "amount": 1500.00, "qty": 1}],
+            "items": items or [{"description": "Web Development", "amount": "1500.00", "qty": "1"}],
             **fields}
     response = client.post("/api/v1/invoices", json=body, headers=headers)
     assert response.status_code == 201, response.json

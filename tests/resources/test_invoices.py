@@ -16,7 +16,7 @@ def headers(admin_c, auth):
 def test_totals_are_exact_and_rounded_half_up(client, headers):
     invoice = make_invoice(client, headers, items=[
         {"description": "Hosting", "amount": "99.99", "qty": "3", "tax_rate": "10"},
-        {"description": "Tenth", "amount": 0.1, "qty": 3},
+        {"description": "Tenth", "amount": "0.1", "qty": "3"},
         {"description": "Half cent", "amount": "0.01", "qty": "0.5", "tax_rate": "20"},
     ])
     lines = invoice["items"]
@@ -30,7 +30,7 @@ def test_tax_rate_defaults_to_the_products(client, headers):
     product = client.post("/api/v1/products", json={"name": "P", "price": "10.00",
                                                     "tax_rate": "20"}, headers=headers).json
     invoice = make_invoice(client, headers, items=[
-        {"description": "P", "amount": "10.00", "qty": 2, "product_id": product["id"]}])
+        {"description": "P", "amount": "10.00", "qty": "2", "product_id": product["id"]}])
     assert invoice["items"][0]["tax_rate"] == "20.00"
     assert invoice["total"] == "24.00"
 
@@ -49,7 +49,7 @@ def test_a_failed_create_leaves_no_gap(client, headers):
     first = make_invoice(client, headers)
     failed = client.post("/api/v1/invoices", json={
         "customer_id": first["customer_id"], "date": "2026-01-15", "due_date": "2026-02-15",
-        "items": [{"description": "x", "qty": 1, "amount": "1.00", "product_id": 999}]},
+        "items": [{"description": "x", "qty": "1", "amount": "1.00", "product_id": 999}]},
         headers=headers)
     assert failed.status_code == 422
     assert make_invoice(client, headers)["invoice_number"] == "INV-2026-0002"
@@ -59,16 +59,16 @@ def test_customer_and_products_must_be_in_the_invoice_organisation(client, tree,
     customer_of_d = make_customer(client, headers, organisation=tree.D.id)
     response = client.post("/api/v1/invoices", json={
         "customer_id": customer_of_d["id"], "date": "2026-01-15", "due_date": "2026-02-15",
-        "items": [{"description": "x", "qty": 1, "amount": "1.00"}]}, headers=headers)
+        "items": [{"description": "x", "qty": "1", "amount": "1.00"}]}, headers=headers)
     assert response.status_code == 422
     assert response.json["errors"] == {"customer_id": "Customer not found in this organisation."}
 
 
 @pytest.mark.parametrize("change,field", [
     ({"items": []}, "items"),
-    ({"items": [{"description": "x", "qty": 0, "amount": "1.00"}]}, "items.0.qty"),
-    ({"items": [{"description": "x", "qty": 1, "amount": "-1.00"}]}, "items.0.amount"),
-    ({"items": [{"qty": 1, "amount": "1.00"}]}, "items.0.description"),
+    ({"items": [{"description": "x", "qty": "0", "amount": "1.00"}]}, "items.0.qty"),
+    ({"items": [{"description": "x", "qty": "1", "amount": "-1.00"}]}, "items.0.amount"),
+    ({"items": [{"qty": "1", "amount": "1.00"}]}, "items.0.description"),
     ({"due_date": "2026-01-01"}, "due_date"),
     ({"date": "15/01/2026"}, "date"),
     ({"status": "Paid"}, "status"),
@@ -78,7 +78,7 @@ def test_customer_and_products_must_be_in_the_invoice_organisation(client, tree,
 def test_validation(client, headers, change, field):
     customer = make_customer(client, headers)
     body = {"customer_id": customer["id"], "date": "2026-01-15", "due_date": "2026-02-15",
-            "items": [{"description": "Work", "qty": 1, "amount": "10.00"}], **change}
+            "items": [{"description": "Work", "qty": "1", "amount": "10.00"}], **change}
     response = client.post("/api/v1/invoices", json=body, headers=headers)
     assert response.status_code == 422
     assert field in response.json["errors"], response.json
@@ -87,21 +87,21 @@ def test_validation(client, headers, change, field):
 class TestStateMachine:
     def test_payments_move_the_status(self, client, headers):
         invoice = make_invoice(client, headers, items=[
-            {"description": "x", "qty": 1, "amount": "100.00"}])
+            {"description": "x", "qty": "1", "amount": "100.00"}])
         assert invoice["status"] == "Unpaid"
         assert pay(client, headers, invoice["id"], "40.00").status_code == 201
         partial = client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json
         assert (partial["status"], partial["amount_paid"], partial["balance"]) == (
             "Partially Paid", "40.00", "60.00")
-        assert pay(client, headers, invoice["id"], 60).status_code == 201
+        assert pay(client, headers, invoice["id"], "60").status_code == 201
         paid = client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json
         assert (paid["status"], paid["balance"]) == ("Paid", "0.00")
 
     def test_paid_invoice_items_cannot_change(self, client, headers):
-        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": 1, "amount": "5"}])
+        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": "1", "amount": "5"}])
         pay(client, headers, invoice["id"], "5.00")
         response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
-            "items": [{"description": "y", "qty": 1, "amount": "1.00"}]}, headers=headers)
+            "items": [{"description": "y", "qty": "1", "amount": "1.00"}]}, headers=headers)
         assert response.status_code == 409
         notes = client.put(f"/api/v1/invoices/{invoice['id']}", json={"notes": "Thanks"},
                            headers=headers)
@@ -113,7 +113,7 @@ class TestStateMachine:
                             headers=headers)
         assert voided.json["status"] == "Void"
         response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
-            "items": [{"description": "y", "qty": 1, "amount": "1.00"}]}, headers=headers)
+            "items": [{"description": "y", "qty": "1", "amount": "1.00"}]}, headers=headers)
         assert response.status_code == 409
         assert pay(client, headers, invoice["id"], "1.00").status_code == 409
 
@@ -136,15 +136,15 @@ class TestStateMachine:
     def test_unpaid_invoice_items_change_and_totals_follow(self, client, headers):
         invoice = make_invoice(client, headers)
         changed = client.put(f"/api/v1/invoices/{invoice['id']}", json={
-            "items": [{"description": "y", "qty": 2, "amount": "7.50"}]}, headers=headers)
+            "items": [{"description": "y", "qty": "2", "amount": "7.50"}]}, headers=headers)
         assert changed.status_code == 200
         assert (changed.json["total"], len(changed.json["items"])) == ("15.00", 1)
 
     def test_total_cannot_drop_below_the_amount_paid(self, client, headers):
-        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": 1, "amount": "50"}])
+        invoice = make_invoice(client, headers, items=[{"description": "x", "qty": "1", "amount": "50"}])
         pay(client, headers, invoice["id"], "30.00")
         response = client.put(f"/api/v1/invoices/{invoice['id']}", json={
-            "items": [{"description": "y", "qty": 1, "amount": "10.00"}]}, headers=headers)
+            "items": [{"description": "y", "qty": "1", "amount": "10.00"}]}, headers=headers)
         assert response.status_code == 409
 
     def test_overdue_is_derived_from_the_due_date(self, client, headers):
@@ -175,8 +175,8 @@ def test_filters(client, headers):
 def test_pdf_shows_the_invoice(client, headers):
     customer = make_customer(client, headers, account="Zoë Łukasz")
     invoice = make_invoice(client, headers, customer_id=customer["id"], items=[
-        {"description": "Web Development", "amount": "1500.00", "qty": 1, "tax_rate": "20"},
-        {"description": "Hosting", "amount": "99.99", "qty": 2}])
+        {"description": "Web Development", "amount": "1500.00", "qty": "1", "tax_rate": "20"},
+        {"description": "Hosting", "amount": "99.99", "qty": "2"}])
     response = client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=headers)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"

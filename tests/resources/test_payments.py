@@ -10,7 +10,7 @@ def headers(admin_c, auth):
 
 
 def test_overpayment_is_409_and_changes_nothing(client, headers):
-    invoice = make_invoice(client, headers, items=[{"description": "x", "qty": 1, "amount": "10"}])
+    invoice = make_invoice(client, headers, items=[{"description": "x", "qty": "1", "amount": "10"}])
     response = pay(client, headers, invoice["id"], "10.01")
     assert response.status_code == 409
     assert response.json["code"] == "overpayment"
@@ -20,14 +20,12 @@ def test_overpayment_is_409_and_changes_nothing(client, headers):
     assert client.get("/api/v1/payments", headers=headers).json["meta"]["total_records"] == 0
 
 
-@pytest.mark.parametrize("amount,message", [("0", "Must be greater than 0"),
-                                            ("-5.00", "Must be greater than 0"),
-                                            ("1.001", "At most 2 decimal places.")])
-def test_amount_validation(client, headers, amount, message):
+@pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "1.001", 5, "five"])
+def test_amount_validation(client, headers, amount):
     invoice = make_invoice(client, headers)
     response = pay(client, headers, invoice["id"], amount)
     assert response.status_code == 422
-    assert response.json["errors"]["amount"].startswith(message)
+    assert "amount" in response.json["errors"]
 
 
 def test_method_must_be_known(client, headers):

@@ -49,12 +49,16 @@ def test_bad_sort_is_422(client, catalogue):
     assert "sort_by" in response.json["errors"]
 
 
-def test_prices_are_exact(client, catalogue):
-    response = client.post("/api/v1/products", json={"name": "Cheap", "price": 0.1},
+def test_prices_are_exact_decimal_strings(client, catalogue):
+    response = client.post("/api/v1/products", json={"name": "Cheap", "price": "0.1"},
                            headers=catalogue)
     assert response.json["price"] == "0.10"
-    assert client.post("/api/v1/products", json={"name": "X", "price": "0.001"},
-                       headers=catalogue).status_code == 422
+    for price, message in ((0.1, 'Use a decimal string such as "99.99".'),
+                           ("0.001", None), ("1e3", None), ("01.00", None), (" 1", None)):
+        refused = client.post("/api/v1/products", json={"name": "X", "price": price},
+                              headers=catalogue)
+        assert refused.status_code == 422, price
+        assert message is None or refused.json["errors"]["price"] == message
 
 
 def test_stock_changes_are_movements(client, admin_c, auth):

@@ -1,0 +1,76 @@
+"""What apispec leaves to us: common headers, the errors every operation can return,
+readable operation ids."""
+from openapi import PROBLEM_CONTENT_TYPE, _header_refs
+
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+BODY_ERRORS = {"400": "BAD_REQUEST", "413": "REQUEST_ENTITY_TOO_LARGE",
+               "415": "UNSUPPORTED_MEDIA_TYPE"}
+URI_TOO_LONG = {  # answered by gunicorn before the application sees the request
+    "description": "Request line too long (from the HTTP server, not the application)",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+SPECIAL_IDS = {
+    ("get", "/.well-known/oauth-authorization-server"): "get_authorization_server_metadata",
+    ("post", "/oauth/token"): "issue_token",
+    ("post", "/oauth/revoke"): "revoke_token",
+    ("post", "/oauth/introspect"): "introspect_token",
+    ("post", "/api/v1/users/{user_id}/emulation"): "emulate_user",
+    ("post", "/api/v1/api-clients/{client_pk}/secret"): "rotate_api_client_secret",
+    ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
+    ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
+}
+
+
+def _singular(word: str) -> str:
+    if word.endswith("sses"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def operation_id(method: str, path: str) -> str:
+    """GET /customers -> list_customers, POST -> create_customer, GET /customers/{id} ->
+    get_customer, PUT -> update_customer, DELETE -> delete_customer; nested paths name
+    their parent: list_organisation_addresses."""
+    if (method, path) in SPECIAL_IDS:
+        return SPECIAL_IDS[(method, path)]
+    words = [w.replace("-", "_") for w in path.split("/")
+             if w and w not in ("api", "v1") and not w.startswith("{")]
+    is_item = path.endswith("}")
+    *parents, name = [_singular(w) for w in words[:-1]] + [words[-1]]
+    prefix = "_".join(parents + [""]) if parents else ""
+    if is_item:
+        verb = {"get": "get", "put": "update", "delete": "delete", "patch": "update"}[method]
+        return f"{verb}_{prefix}{_singular(name)}"
+    if method == "post":
+        return f"create_{prefix}{_singular(name)}"
+    return f"list_{prefix}{name}" if name.endswith("s") else f"get_{prefix}{name}"
+
+
+def _operations(spec: dict):
+    for path, item in spec.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "delete", "patch"):
+                yield path, method, operation
+
+
+def complete(spec: dict) -> dict:
+    for path, method, operation in _operations(spec):
+        operation["operationId"] = operation_id(method, path)
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("400", {"$ref": "#/components/responses/BAD_REQUEST"})
+        responses.setdefault("414", URI_TOO_LONG)
+        if "requestBody" in operation:
+            for status, component in BODY_ERRORS.items():
+                responses.setdefault(status, {"$ref": f"#/components/responses/{component}"})
+        if operation.get("security") != []:
+            responses.setdefault("429", {"$ref": "#/components/responses/TOO_MANY_REQUESTS"})
+        responses.pop("default", None)
+        responses.setdefault("500", {"$ref": "#/components/responses/INTERNAL_SERVER_ERROR"})
+        for status, response in responses.items():
+            if "$ref" in response:
+                continue
+            response.setdefault("headers", {}).update(_header_refs())
+            if str(status).startswith(("4", "5")) and "content" not in response:
+                response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}
+    return spec
+
