@@ -24,7 +24,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-accesslog = "-"
-# The path without its query string: a token or secret sent there by mistake stays out of logs.
+# The application writes one JSON line per request (logger tiergate.access) with the request
+# id, client and organisation. GUNICORN_ACCESS_LOG=- adds gunicorn's own line, also with the
+# request id and the path without its query string (a token sent there stays out of logs).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 limit_request_line = 8190  # the largest gunicorn allows; longer lines get its own 414

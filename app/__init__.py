@@ -13,6 +13,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(config.Defaults)
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "connect_args": {"connect_timeout": 5}}  # an unreachable database fails fast
 
     from app import audit, errors, ratelimit, requests  # noqa: F401  (audit: session events)
 
@@ -21,9 +25,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.config["RATELIMIT_REQUEST_IDENTIFIER"] = ratelimit.identify_request
-    from app.extensions import api, db, limiter
+    from app.extensions import api, db, limiter, migrate
 
     db.init_app(app)
+    migrate.init_app(app, db)
     requests.init_app(app)
     app.after_request(requests.finish_response)
     app.after_request(ratelimit.add_headers)

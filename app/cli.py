@@ -4,7 +4,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
-from sqlalchemy import select
+from flask_migrate import stamp, upgrade
+from sqlalchemy import inspect, select
 
 from app import bootstrap as setup
 from app.extensions import db
@@ -46,8 +47,12 @@ def _client(client_id: str) -> ApiClient:
 @click.command("setup")
 @click.option("--demo/--no-demo", default=False, help="Seed a demo organisation tree when empty.")
 def setup_command(demo):
-    """Create the schema; on an empty database, the root organisation, admin and client."""
-    db.create_all()
+    """Migrate the schema to the latest version; on an empty database, create the root
+    organisation, its admin and an API client (and the demo tree with --demo)."""
+    tables = set(inspect(db.engine).get_table_names())
+    if "organisations" in tables and "alembic_version" not in tables:
+        stamp(revision="0001")  # a database made before migrations: it matches the first one
+    upgrade()
     credentials = setup.bootstrap(current_app.config["BOOTSTRAP_CLIENT_ID"],
                                   current_app.config["BOOTSTRAP_CLIENT_SECRET"])
     if credentials is None:

@@ -4,7 +4,7 @@ import logging
 
 from flask import g, jsonify, request
 from flask_smorest import abort
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.schemas.problem import ProblemSchema  # noqa: F401  (re-exported)
@@ -111,6 +111,28 @@ def handle_integrity_error(error: IntegrityError):
     return problem_response(409, "The request conflicts with the current state of a record.")
 
 
+def handle_out_of_range(error: DataError):
+    """A value the database cannot hold (a number too large, say) is the client's to fix."""
+    from app.extensions import db
+
+    db.session.rollback()
+    log.info("data error: %s", error.orig)
+    return problem_response(422, "A value is out of the range this API can store.")
+
+
+def handle_database_unavailable(error: OperationalError):
+    """The database is down or unreachable: say so, quickly, and let the client retry."""
+    from app.extensions import db
+
+    log.error("database unavailable: %s", error.orig)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already gone
+        db.session.close()
+    return problem_response(503, "The database is unavailable; retry shortly.",
+                            code="database_unavailable", headers={"Retry-After": "5"})
+
+
 def handle_unexpected(error: Exception):
     return handle_http_exception(InternalServerError(original_exception=error))
 
@@ -118,4 +140,6 @@ def handle_unexpected(error: Exception):
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,6 +1,9 @@
 """Extensions: created here, initialised in create_app."""
+from pathlib import Path
+
 from flask import current_app, has_request_context, request
 from flask_limiter import Limiter
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,6 +18,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=str(Path(__file__).resolve().parent / "migrations"),
+                  render_as_batch=True)  # SQLite alters tables by copying them
 api = Api()
 # RATE_LIMIT is read per request, so each app (and each test's app) uses its own setting.
 limiter = Limiter(key_func=rate_limit_key,

@@ -11,6 +11,7 @@ import marshmallow as ma
 from sqlalchemy import Numeric
 
 CENT = Decimal("0.01")
+MONEY_MAX = Decimal("9999999999.99")  # NUMERIC(14, 2) holds twelve digits; totals stay below
 
 
 def round_money(value: Decimal) -> Decimal:

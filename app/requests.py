@@ -1,5 +1,6 @@
 """What every request and response goes through: request id, CORS, body checks, access log."""
 import functools
+import json
 import logging
 import time
 import uuid
@@ -111,13 +112,30 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id and the
+    record's structured fields (the access line's method, path, status, ...)."""
+
+    FIELDS = ("request_id", "method", "path", "status", "duration_ms", "client_id",
+              "organisation")
+
+    def format(self, record):
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+                 "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        entry.update({field: getattr(record, field) for field in self.FIELDS
+                      if getattr(record, field, None) is not None})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
 def configure_logging():
     # Authlib logs issued tokens at DEBUG: never let those records exist.
     logging.getLogger("authlib").setLevel(logging.INFO)
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"))
+    handler.setFormatter(JsonFormatter())
     for name in ("app", "oauth", "tiergate"):
         logger = logging.getLogger(name)
         if not logger.handlers:

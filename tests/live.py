@@ -38,6 +38,7 @@ def gunicorn(env: dict, timeout: float = 20):
     port = free_port()
     env = {**env, "PORT": str(port)}
     # A file, not a pipe: an unread pipe fills up and blocks the server's logging.
+    Path(env["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     log_path = Path(env["INSTANCE_PATH"]) / f"gunicorn-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -49,9 +50,9 @@ def gunicorn(env: dict, timeout: float = 20):
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {log_path.read_text()}")
             try:
-                requests.get(base + "/healthz", timeout=1)
+                requests.get(base + "/healthz", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still booting
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

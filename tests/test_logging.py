@@ -14,3 +14,15 @@ def test_logs_carry_request_id_and_no_secrets(client, admin_c, get_token, caplog
     access = [r for r in caplog.records if r.name == "tiergate.access" and r.path == "/api/v1/me"]
     assert access[0].request_id == response.headers["X-Request-Id"]
     assert access[0].client_id == admin_c.client_id
+
+
+def test_log_lines_are_json(client, admin_c, auth, capsys):
+    import json
+
+    from app.requests import JsonFormatter
+
+    record = logging.LogRecord("tiergate.access", logging.INFO, __file__, 1, "GET /x 200", (), None)
+    record.request_id, record.status, record.client_id = "abc", 200, "client-1"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "abc" and line["status"] == 200 and line["client_id"] == "client-1"
+    assert line["level"] == "INFO" and line["message"] == "GET /x 200"

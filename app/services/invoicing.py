@@ -9,7 +9,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Customer, Invoice, InvoiceCounter, InvoiceLine, Product
 from app.models.invoice import DRAFT, PAID, PARTIALLY_PAID, UNPAID, VOID
-from app.money import round_money
+from app.money import MONEY_MAX, round_money
 
 _UPSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
@@ -74,6 +74,9 @@ def set_items(invoice: Invoice, items: list[dict]) -> None:
     invoice.subtotal = sum((line.line_total for line in invoice.items), Decimal("0"))
     invoice.tax = sum((line.line_tax for line in invoice.items), Decimal("0"))
     invoice.total = invoice.subtotal + invoice.tax
+    if invoice.total > MONEY_MAX:
+        fail(422, f"The invoice total may not exceed {MONEY_MAX}.",
+             errors={"items": f"The total comes to more than {MONEY_MAX}."})
     if invoice.amount_paid > invoice.total:
         fail(409, f"The new total {invoice.total} is below the {invoice.amount_paid} already paid.")
     refresh_status(invoice)

@@ -186,3 +186,13 @@ def test_pdf_shows_the_invoice(client, headers):
     assert "Web Development" in text and "Hosting" in text
     assert "Zoë" in text and "ukasz" in text
     assert "Balance due" in text and invoice["due_date"] in text
+
+
+def test_totals_beyond_the_storable_range_are_422(client, headers):
+    customer = make_customer(client, headers)
+    response = client.post("/api/v1/invoices", json={
+        "customer_id": customer["id"], "date": "2026-01-15", "due_date": "2026-02-15",
+        "items": [{"description": "x", "qty": "99999999999.999", "amount": "9999999999.99"}]},
+        headers=headers)
+    assert response.status_code == 422
+    assert "items" in response.json["errors"]

@@ -1,0 +1,36 @@
+"""/healthz and /readyz, without a token."""
+from sqlalchemy.exc import OperationalError
+
+from app.extensions import db, limiter
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_readyz_when_all_is_reachable(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "ok"}
+
+
+def test_readyz_names_the_failing_part(client, monkeypatch):
+    monkeypatch.setattr(limiter.storage, "check", lambda: False)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "unreachable"}
+    assert "rate_limit_storage" in response.json["detail"]
+
+
+def test_database_outage_is_a_503_not_a_500(client, admin_c, auth, monkeypatch):
+    headers = auth(admin_c)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "scalar", refuse)
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 503
+    assert response.json["code"] == "database_unavailable"
+    assert response.headers["Retry-After"] == "5"
