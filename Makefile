@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint spec bench clean
+.PHONY: run test lint spec bench bench-reach clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
+bench-reach: $(VENV)/.installed-test
+	$(BIN)/python -m bench.reach
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info
