@@ -48,6 +48,15 @@ def contains_text(term: str, *columns):
     return or_(*(func.lower(column).contains(term, autoescape=True) for column in columns))
 
 
+def within_dates(query: Select, column, args: dict) -> Select:
+    """Apply the ``date_from`` / ``date_to`` filters (inclusive) to ``column``."""
+    if args.get("date_from"):
+        query = query.where(column >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(column <= args["date_to"])
+    return query
+
+
 def paginate(query: Select, args: dict) -> dict:
     """Run ``query`` (already filtered and ordered) for one page, with the total count."""
     per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Customer, Invoice, Organisation
 from app.models.invoice import OPEN_STATUSES, OVERDUE, UNPAID
-from app.pagination import page_of, paginate
+from app.pagination import page_of, paginate, within_dates
 from app.schemas.invoice import (
     InvoiceCreateSchema,
     InvoiceListArgs,
@@ -36,11 +36,7 @@ def _filtered(query, args):
         query = query.where(Invoice.status == status)
     if args.get("customer_id"):
         query = query.where(Invoice.customer_id == args["customer_id"])
-    if args.get("date_from"):
-        query = query.where(Invoice.date >= args["date_from"])
-    if args.get("date_to"):
-        query = query.where(Invoice.date <= args["date_to"])
-    return query
+    return within_dates(query, Invoice.date, args)
 
 
 @blp.route("/invoices")

@@ -5,7 +5,7 @@ from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Payment
-from app.pagination import page_of, paginate
+from app.pagination import page_of, paginate, within_dates
 from app.schemas.payment import PaymentListArgs, PaymentSchema
 from app.services.payments import record_payment
 from oauth.protector import require_scope
@@ -24,11 +24,7 @@ class Payments(MethodView):
         query = tenancy.scoped(Payment, "payment:view", organisation=args.get("organisation"))
         if args.get("invoice_id"):
             query = query.where(Payment.invoice_id == args["invoice_id"])
-        if args.get("date_from"):
-            query = query.where(Payment.date >= args["date_from"])
-        if args.get("date_to"):
-            query = query.where(Payment.date <= args["date_to"])
-        return paginate(query.order_by(Payment.id), args)
+        return paginate(within_dates(query, Payment.date, args).order_by(Payment.id), args)
 
     @require_scope("payments:write")
     @idempotent
