@@ -3,7 +3,8 @@
 A caller acts on its own organisation and, where its permission has ``parent: true``
 (admins: always), on that organisation's descendants: never on an ancestor, a sibling
 or an unrelated organisation. Every query for a tenant-owned record is built here, so
-a record out of reach is simply not found (404) and ids cannot be probed.
+a record out of reach is simply not found and ids cannot be probed: 404 when the URL
+names it, 422 (with the field) when the request body or query refers to it.
 """
 from dataclasses import dataclass
 
@@ -63,27 +64,31 @@ def _owned(model, within: Reach):
 
 def scoped(model, permission: str, *, organisation: int | None = None) -> Select:
     """SELECT of ``model`` limited to the caller's reach for ``permission``;
-    ``organisation`` narrows it to one organisation in reach (404 otherwise)."""
+    ``organisation`` (the query's filter) narrows it to one organisation in reach."""
     query = select(model).where(_owned(model, reach(permission)))
     if organisation is not None:
-        query = query.where(model.organisation_id == organisation_or_404(organisation, permission).id)
+        owner = get_or_404(Organisation, organisation, permission, field="organisation")
+        query = query.where(model.organisation_id == owner.id)
     return query
 
 
-def get_or_404(model, record_id: int, permission: str, *, lock: bool = False):
+def get_or_404(model, record_id: int, permission: str, *, lock: bool = False,
+               field: str | None = None):
     """The record if ``permission`` reaches it; 404 if the caller cannot even see it.
 
+    ``field`` names the request field the id came from: a reference out of reach makes
+    the request invalid (422 on that field) rather than the URL unknown.
     ``lock`` re-reads it with SELECT ... FOR UPDATE, held until the transaction ends."""
     query = scoped(model, permission).where(model.id == record_id)
     if lock:
         query = query.with_for_update(of=model).execution_options(populate_existing=True)
     record = db.session.scalar(query)
     if record is None:
-        _refuse_missing(model, record_id, permission)
+        _refuse_missing(model, record_id, permission, field)
     return record
 
 
-def _refuse_missing(model, record_id: int, permission: str):
+def _refuse_missing(model, record_id: int, permission: str, field: str | None):
     resource, _, action = permission.partition(":")
     view = f"{resource}:view"
     if action != "view" and current_user().grant(view) is not None:
@@ -91,16 +96,23 @@ def _refuse_missing(model, record_id: int, permission: str):
         if visible is not None:
             fail(403, f"You may see {model.__name__} {record_id} but not {action} it.",
                  code="permission_denied")
-    fail(404, f"{model.__name__} {record_id} was not found.")
+    detail = f"{model.__name__} {record_id} was not found."
+    if field:
+        fail(422, f"The {field} given is not one you can use.", errors={field: detail})
+    fail(404, detail)
 
 
 def organisation_or_404(organisation_id: int, permission: str) -> Organisation:
     return get_or_404(Organisation, organisation_id, permission)
 
 
-def owner_for_create(organisation_id: int | None, permission: str) -> Organisation:
-    """The organisation a new record goes to: the one named (in reach) or the caller's."""
-    return organisation_or_404(organisation_id or current_user().organisation_id, permission)
+def owner_for_create(organisation_id: int | None, permission: str,
+                     field: str = "organisation") -> Organisation:
+    """The organisation a new record goes to: the one named in ``field`` (in reach) or
+    the caller's."""
+    if organisation_id is None:
+        return organisation_or_404(current_user().organisation_id, permission)
+    return get_or_404(Organisation, organisation_id, permission, field=field)
 
 
 def missing_grants(organisation: Organisation, admin: bool, permissions: list[dict],

@@ -2,7 +2,8 @@
 
 The caller sits in C of A > B > C > D > E (C2 is C's sibling, U unrelated). It may act on
 C, D and E where its permission reaches descendants, on C alone where it does not, and
-never on A, B, C2 or U: those answer 404, exactly as if the record did not exist.
+never on A, B, C2 or U: those answer exactly as if the record did not exist: 404 when
+the URL names it, 422 on the field when the body or query string refers to it.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -83,6 +84,13 @@ class Endpoint:
     success: int
     make_target: Callable = lambda org: org
     body: Callable | None = None
+    refused: int = 404  # 422 where the target is a reference in the body or query
+
+    def check_refused(self, response):
+        assert response.status_code == self.refused, response.json
+        if self.refused == 422:
+            assert response.json["code"] == "validation_failed"
+            assert len(response.json["errors"]) == 1, response.json
 
     def __str__(self):
         return f"{self.method} {self.url(_Id())}"
@@ -97,7 +105,7 @@ ENDPOINTS = [
     Endpoint("PUT", lambda o: f"/api/v1/organisations/{o.id}", 200,
              body=lambda o: {"name": "Renamed"}),
     Endpoint("POST", lambda o: "/api/v1/organisations", 201,
-             body=lambda o: {"name": "Child", "parent": o.id}),
+             body=lambda o: {"name": "Child", "parent": o.id}, refused=422),
     Endpoint("GET", lambda o: f"/api/v1/organisations/{o.id}/addresses", 200),
     Endpoint("POST", lambda o: f"/api/v1/organisations/{o.id}/addresses", 201,
              body=lambda o: {"name": "HQ", "addr_line_1": "1 Road", "city": "Leeds",
@@ -105,41 +113,45 @@ ENDPOINTS = [
     Endpoint("GET", lambda u: f"/api/v1/users/{u.id}", 200, make_target=_user),
     Endpoint("PUT", lambda u: f"/api/v1/users/{u.id}", 200, make_target=_user,
              body=lambda u: {"name": "Renamed"}),
-    Endpoint("GET", lambda o: f"/api/v1/users?organisation={o.id}", 200),
+    Endpoint("GET", lambda o: f"/api/v1/users?organisation={o.id}", 200, refused=422),
     Endpoint("POST", lambda o: "/api/v1/users", 201,
-             body=lambda o: {"name": "New", "email": "new@example.com", "organisation": o.id}),
+             body=lambda o: {"name": "New", "email": "new@example.com", "organisation": o.id},
+             refused=422),
     Endpoint("POST", lambda u: f"/api/v1/users/{u.id}/emulation", 201, make_target=_user),
     Endpoint("GET", lambda c: f"/api/v1/api-clients/{c.id}", 200, make_target=_client),
     Endpoint("DELETE", lambda c: f"/api/v1/api-clients/{c.id}", 204, make_target=_client),
     Endpoint("POST", lambda c: f"/api/v1/api-clients/{c.id}/secret", 201, make_target=_client),
     Endpoint("POST", lambda u: "/api/v1/api-clients", 201, make_target=_user,
-             body=lambda u: {"name": "Integration", "user": u.id}),
+             body=lambda u: {"name": "Integration", "user": u.id}, refused=422),
     Endpoint("GET", lambda c: f"/api/v1/customers/{c.id}", 200, make_target=_customer),
     Endpoint("PUT", lambda c: f"/api/v1/customers/{c.id}", 200, make_target=_customer,
              body=lambda c: {"account": "Renamed"}),
     Endpoint("DELETE", lambda c: f"/api/v1/customers/{c.id}", 204, make_target=_customer),
     Endpoint("POST", lambda o: "/api/v1/customers", 201,
-             body=lambda o: {"account": "New", "organisation": o.id}),
-    Endpoint("GET", lambda o: f"/api/v1/customers?organisation={o.id}", 200),
+             body=lambda o: {"account": "New", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/customers?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product),
     Endpoint("PUT", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product,
              body=lambda p: {"stock": "3"}),
     Endpoint("POST", lambda o: "/api/v1/products", 201,
-             body=lambda o: {"name": "New", "price": "1.00", "organisation": o.id}),
-    Endpoint("GET", lambda o: f"/api/v1/products?organisation={o.id}", 200),
-    Endpoint("GET", lambda o: f"/api/v1/products/low-stock?organisation={o.id}", 200),
+             body=lambda o: {"name": "New", "price": "1.00", "organisation": o.id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/products?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/products/low-stock?organisation={o.id}", 200,
+             refused=422),
     Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}", 200, make_target=_invoice),
     Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}/pdf", 200, make_target=_invoice),
     Endpoint("PUT", lambda i: f"/api/v1/invoices/{i.id}", 200, make_target=_invoice,
              body=lambda i: {"notes": "Changed"}),
     Endpoint("POST", lambda c: "/api/v1/invoices", 201, make_target=_customer,
-             body=lambda c: {**INVOICE_BODY, "customer_id": c.id, "organisation": c.organisation_id}),
-    Endpoint("GET", lambda o: f"/api/v1/invoices?organisation={o.id}", 200),
+             body=lambda c: {**INVOICE_BODY, "customer_id": c.id, "organisation": c.organisation_id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/invoices?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda p: f"/api/v1/payments/{p.id}", 200, make_target=_payment),
     Endpoint("POST", lambda i: "/api/v1/payments", 201, make_target=_invoice,
              body=lambda i: {"invoice_id": i.id, "amount": "5.00", "date": "2026-01-20",
-                             "method": "card"}),
-    Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200),
+                             "method": "card"}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200, refused=422),
 ]
 
 
@@ -150,14 +162,20 @@ def _call(client, endpoint, target, headers):
     return client.open(endpoint.url(target), method=endpoint.method, **kwargs)
 
 
+def _check(endpoint, response, in_reach):
+    if in_reach:
+        assert response.status_code == endpoint.success, response.json
+    else:
+        endpoint.check_refused(response)
+
+
 @pytest.mark.parametrize("relation", RELATIONS)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 def test_admin_reaches_its_subtree_only(client, tree, admin_c, auth, endpoint, relation):
     target = endpoint.make_target(tree.relation(relation))
     db.session.commit()
     response = _call(client, endpoint, target, auth(admin_c))
-    expected = endpoint.success if relation in IN_REACH_WITH_DESCENDANTS else 404
-    assert response.status_code == expected, response.json
+    _check(endpoint, response, relation in IN_REACH_WITH_DESCENDANTS)
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -168,7 +186,7 @@ def test_permissions_without_parent_reach_own_organisation_only(
     target = endpoint.make_target(tree.relation(relation))
     db.session.commit()
     response = _call(client, endpoint, target, auth(caller))
-    assert response.status_code == (endpoint.success if relation == "self" else 404), response.json
+    _check(endpoint, response, relation == "self")
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -179,8 +197,7 @@ def test_permissions_with_parent_reach_descendants(
     target = endpoint.make_target(tree.relation(relation))
     db.session.commit()
     response = _call(client, endpoint, target, auth(caller))
-    expected = endpoint.success if relation in IN_REACH_WITH_DESCENDANTS else 404
-    assert response.status_code == expected, response.json
+    _check(endpoint, response, relation in IN_REACH_WITH_DESCENDANTS)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

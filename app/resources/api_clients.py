@@ -40,11 +40,11 @@ class ApiClients(MethodView):
     @no_store
     @blp.arguments(ApiClientSchema)
     @blp.response(201, ApiClientWithSecretSchema)
-    @blp.alt_response(404, description="The user is not in reach")
     def post(self, data):
         """Create an API client acting as a user in reach; its secret is shown this once."""
-        user_id = data.pop("user_id", None) or tenancy.current_user().id
-        user = tenancy.get_or_404(User, user_id, "api_client:edit")
+        user_id = data.pop("user_id", None)
+        user = (tenancy.get_or_404(User, user_id, "api_client:edit", field="user")
+                if user_id is not None else tenancy.current_user())
         tenancy.require_covers(user, "create an API client for")
         client = ApiClient(user=user, **data)
         secret = client.set_secret()

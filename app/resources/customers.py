@@ -25,7 +25,6 @@ class Customers(MethodView):
     @require_scope("customers:read")
     @blp.arguments(CustomerListArgs, location="query")
     @blp.response(200, page_of(CustomerSchema))
-    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List the customers in reach."""
         query = tenancy.scoped(Customer, "customer:view", organisation=args.get("organisation"))
@@ -38,7 +37,6 @@ class Customers(MethodView):
     @idempotent
     @blp.arguments(CustomerSchema)
     @blp.response(201, CustomerSchema)
-    @blp.alt_response(404, description="The organisation is not in reach")
     def post(self, data):
         """Create a customer (in the caller's organisation, or a descendant in reach)."""
         owner = tenancy.owner_for_create(data.pop("organisation_id", None), "customer:edit")

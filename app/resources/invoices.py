@@ -44,7 +44,6 @@ class Invoices(MethodView):
     @require_scope("invoices:read")
     @blp.arguments(InvoiceListArgs, location="query")
     @blp.response(200, page_of(InvoiceSchema))
-    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List invoices in reach, filtered by status, customer and date."""
         query = tenancy.scoped(Invoice, "invoice:view", organisation=args.get("organisation"))
@@ -55,7 +54,6 @@ class Invoices(MethodView):
     @idempotent
     @blp.arguments(InvoiceCreateSchema)
     @blp.response(201, InvoiceSchema)
-    @blp.alt_response(404, description="The organisation is not in reach")
     def post(self, data):
         """Create an invoice; its number is the organisation's next, without gaps."""
         owner = tenancy.owner_for_create(data.pop("organisation_id", None), "invoice:edit")

@@ -28,11 +28,10 @@ class Organisations(MethodView):
     @require_scope("organisations:write")
     @blp.arguments(OrganisationSchema)
     @blp.response(201, OrganisationSchema)
-    @blp.alt_response(404, description="The parent is not in reach")
     def post(self, data):
         """Create a child organisation (of the caller's own by default)."""
-        parent_id = data.pop("parent_id", None) or tenancy.current_user().organisation_id
-        parent = tenancy.organisation_or_404(parent_id, "organisation:edit")
+        parent = tenancy.owner_for_create(data.pop("parent_id", None), "organisation:edit",
+                                          field="parent")
         _require_depth(parent.depth + 1)
         organisation = Organisation(**data)
         db.session.add(organisation)
@@ -78,7 +77,7 @@ def _move(organisation: Organisation, new_parent_id: int) -> None:
     if organisation.id == caller_org.id:
         fail(403, "An organisation cannot move itself; its parent's users can.",
              code="permission_denied")
-    parent = tenancy.organisation_or_404(new_parent_id, "organisation:edit")
+    parent = tenancy.get_or_404(Organisation, new_parent_id, "organisation:edit", field="parent")
     if parent.is_within(organisation):
         fail(409, "An organisation cannot move under itself or its own descendants.")
     deepest = db.session.scalar(select(func.max(Organisation.depth)).where(

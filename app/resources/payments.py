@@ -18,7 +18,6 @@ class Payments(MethodView):
     @require_scope("payments:read")
     @blp.arguments(PaymentListArgs, location="query")
     @blp.response(200, page_of(PaymentSchema))
-    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List payments in reach, by invoice and date."""
         query = tenancy.scoped(Payment, "payment:view", organisation=args.get("organisation"))
@@ -30,7 +29,6 @@ class Payments(MethodView):
     @idempotent
     @blp.arguments(PaymentSchema)
     @blp.response(201, PaymentSchema)
-    @blp.alt_response(404, description="The invoice is not in reach")
     @blp.alt_response(409, description="Overpayment, or an invoice that takes no payments")
     def post(self, data):
         """Record a payment; the invoice's amount paid, balance and status follow at once."""

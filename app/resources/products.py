@@ -24,7 +24,6 @@ class Products(MethodView):
     @require_scope("products:read")
     @blp.arguments(ProductListArgs, location="query")
     @blp.response(200, page_of(ProductSchema))
-    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List products in reach; filter by text and type, sort by name or price."""
         query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))
@@ -38,7 +37,6 @@ class Products(MethodView):
     @idempotent
     @blp.arguments(ProductSchema)
     @blp.response(201, ProductSchema)
-    @blp.alt_response(404, description="The organisation is not in reach")
     def post(self, data):
         """Create a product; an initial stock is recorded as a movement."""
         owner = tenancy.owner_for_create(data.pop("organisation_id", None), "product:edit")
@@ -57,7 +55,6 @@ class Products(MethodView):
 @require_scope("products:read")
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_of(ProductSchema))
-@blp.alt_response(404, description="The organisation filter is not in reach")
 def low_stock(args):
     """Products whose stock is below their own minimum."""
     query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))

@@ -23,7 +23,6 @@ class Users(MethodView):
     @require_scope("users:read")
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(UserSchema))
-    @blp.alt_response(404, description="The organisation filter is not in reach")
     def get(self, args):
         """List the users in reach."""
         query = tenancy.scoped(User, "user:view", organisation=args.get("organisation"))
@@ -32,12 +31,10 @@ class Users(MethodView):
     @require_scope("users:write")
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
-    @blp.alt_response(404, description="The organisation is not in reach")
     @blp.alt_response(409, description="The email is taken in that organisation")
     def post(self, data):
         """Create a user, granting at most what the caller holds."""
-        organisation_id = data.pop("organisation_id", None) or tenancy.current_user().organisation_id
-        organisation = tenancy.organisation_or_404(organisation_id, "user:edit")
+        organisation = tenancy.owner_for_create(data.pop("organisation_id", None), "user:edit")
         _require_grantable(organisation, data["admin"], data["permissions"])
         _require_unique_email(organisation.id, data["email"])
         user = User(organisation_id=organisation.id, **data)

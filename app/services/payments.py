@@ -13,7 +13,8 @@ from app.services.invoicing import refresh_status
 
 
 def record_payment(data: dict) -> Payment:
-    invoice = tenancy.get_or_404(Invoice, data["invoice_id"], "payment:edit", lock=True)
+    invoice = tenancy.get_or_404(Invoice, data["invoice_id"], "payment:edit", lock=True,
+                                 field="invoice_id")
     if invoice.status not in OPEN_STATUSES:
         fail(409, f"A {invoice.status.lower()} invoice takes no payments.")
     if data["amount"] > invoice.balance:

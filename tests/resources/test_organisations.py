@@ -67,7 +67,10 @@ def test_cannot_move_own_organisation(client, tree, admin_c, auth):
 def test_cannot_move_out_of_reach(client, tree, admin_c, auth):
     response = client.put(f"/api/v1/organisations/{tree.D.id}", json={"parent": tree.C2.id},
                           headers=auth(admin_c))
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert response.json["errors"] == {"parent": f"Organisation {tree.C2.id} was not found."}
+    assert client.get(f"/api/v1/organisations/{tree.D.id}",
+                      headers=auth(admin_c)).json["parent"] == tree.C.id
 
 
 def test_subtree_query_is_one_statement_whatever_the_depth(app, client, tree, make_caller, auth):

@@ -33,8 +33,10 @@ def test_method_must_be_known(client, headers):
     assert pay(client, headers, invoice["id"], "1.00", method="gold").status_code == 422
 
 
-def test_unknown_invoice_is_404(client, headers):
-    assert pay(client, headers, 99999, "1.00").status_code == 404
+def test_unknown_invoice_is_refused_on_its_field(client, headers):
+    response = pay(client, headers, 99999, "1.00")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"invoice_id": "Invoice 99999 was not found."}
 
 
 def test_list_filters(client, headers):
