@@ -25,9 +25,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.config["RATELIMIT_REQUEST_IDENTIFIER"] = ratelimit.identify_request
+    from app import database
     from app.extensions import api, db, limiter, migrate
 
     db.init_app(app)
+    database.init_app(app, db)
     migrate.init_app(app, db)
     requests.init_app(app)
     app.after_request(requests.finish_response)

@@ -54,7 +54,7 @@ class Defaults:
 
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 1024 * 1024
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # connections idle for a second are pinged: see extensions
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     API_TITLE = "Tiergate API"
@@ -64,7 +64,7 @@ class Defaults:
     OPENAPI_JSON_PATH = "openapi.json"
 
     RATELIMIT_HEADERS_ENABLED = False  # written by app.requests, with the names this API promises
-    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_STRATEGY = "tiergate-fixed-window"  # app.ratelimit.OneTripFixedWindow
 
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100

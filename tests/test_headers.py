@@ -125,3 +125,34 @@ def test_preflight(client):
     assert response.status_code == 200
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert_common_headers(response)
+
+
+def test_counting_and_the_headers_take_one_storage_call(app, client, admin_c, auth, monkeypatch):
+    """On Redis the hit returns what the headers need: no second and third round trip to
+    read the window back."""
+    from app.extensions import limiter
+
+    headers = auth(admin_c)
+    client.get("/api/v1/me", headers=headers)
+    storage = limiter.storage
+    calls = []
+    is_redis = app.config["RATELIMIT_STORAGE_URI"].startswith("redis")
+    if is_redis:
+        connection = storage.get_connection()
+        original = connection.execute_command
+        monkeypatch.setattr(connection, "execute_command",
+                            lambda *args, **kw: calls.append(args[0]) or original(*args, **kw))
+    else:
+        for name in ("incr", "get", "get_expiry"):
+            original = getattr(storage, name)
+            monkeypatch.setattr(storage, name, lambda *a, _o=original, _n=name, **kw:
+                                calls.append(_n) or _o(*a, **kw))
+    before = int(client.get("/api/v1/me", headers=headers).headers["X-Rate-Limit-Remaining"])
+    calls.clear()
+    response = client.get("/api/v1/me", headers=headers)
+    assert int(response.headers["X-Rate-Limit-Remaining"]) == before - 1
+    assert 0 < int(response.headers["X-Rate-Limit-Reset"]) <= 3600
+    if is_redis:
+        assert calls == ["EVALSHA"]
+    else:  # in-process storage: limits' own reads after the one hit, no round trips
+        assert calls.count("incr") == 1

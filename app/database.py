@@ -1,0 +1,100 @@
+"""The database connection: how sessions pick a connection, pool health, SQLite's rules."""
+import time
+
+from flask import current_app, has_request_context, request
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Engine
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class Session(FlaskSession):
+    """On PostgreSQL, a read request's statements run in autocommit.
+
+    At READ COMMITTED every statement takes its own snapshot anyway, so a request that
+    only reads loses nothing outside a transaction, and saves BEGIN and ROLLBACK: two of
+    a cheap GET's three round trips. Writes keep their transaction (and their row locks)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        engine = super().get_bind(mapper, clause, bind, **kwargs)
+        if bind is not None:
+            return engine
+        if not self.in_transaction():  # decided once per transaction, kept until it ends
+            self.info["autocommit"] = has_request_context() and request.method in READ_METHODS
+        if self.info.get("autocommit"):
+            return current_app.extensions["tiergate.autocommit"].get(engine, engine)
+        return engine
+
+
+def init_app(app, db) -> None:
+    """Ping idle connections; on PostgreSQL, an autocommit twin sharing the pool for reads."""
+    with app.app_context():
+        engine = db.engine
+    ping_idle_connections(engine)
+    twins = {}
+    if engine.dialect.name == "postgresql":
+        twins[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["tiergate.autocommit"] = twins
+
+    @app.teardown_request
+    def _end_autocommit_read(_exception=None):
+        """A read's session must not carry its autocommit connection into a later request
+        that shares it (tests run requests inside one application context)."""
+        session = db.session()
+        if session.info.get("autocommit") and session.in_transaction():
+            session.rollback()
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Pre-ping pooled connections, but only those idle for a while.
+
+    SQLAlchemy's pool_pre_ping costs a round trip on every checkout: under load, as much
+    as a cheap request's own query. A connection checked in less than a second ago was
+    working then; should the database have gone since, the statement fails, SQLAlchemy
+    sees the disconnect and invalidates the whole pool, and the request answers 503 as
+    any other does during an outage. The next ones get fresh connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")  # info is cleared on reconnect
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError() from error  # the pool reconnects
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite enforces foreign keys and waits for locks only when asked to."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """A write request takes SQLite's write lock with its first statement.
+
+    A deferred transaction that read first cannot upgrade once another writer has
+    committed (SQLITE_BUSY_SNAPSHOT, at once, whatever the busy timeout); taking the lock
+    up front makes concurrent writers queue behind the busy timeout instead of failing.
+    Reads stay deferred and run beside the writer (WAL)."""
+    if connection.dialect.name != "sqlite":
+        return
+    writing = has_request_context() and request.method in WRITE_METHODS
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
