@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint spec bench bench-reach clean
+.PHONY: run test lint spec bench bench-reach profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.installed-test
 ## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
 	$(BIN)/python -m bench.reach
+
+## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
+profile: $(VENV)/.installed-test
+	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -114,7 +114,9 @@ class AccessToken(TokenMixin, db.Model):
         if not token_string or len(token_string) > 200:
             return None
         query = select(cls).where(cls.token_hash == hashing.digest(token_string))
-        return db.session.scalar(query.options(joinedload(cls.client)))
+        # The client's user is nearly always the token's: loaded once, then found in the
+        # identity map, rather than joined a second time with its organisation.
+        return db.session.scalar(query.options(joinedload(cls.client).lazyload(ApiClient.user)))
 
     @property
     def emulating(self) -> bool:
