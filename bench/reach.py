@@ -74,15 +74,16 @@ def measure(size: int, base_url: str) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATE_LIMIT": "1000000000 per hour"})
     with app.app_context():
         ids = build(size)
-        client = app.test_client()
-        results = {}
-        for name, (client_id, secret) in CLIENTS.items():
-            token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                auth=(client_id, secret)).json["access_token"]
-            headers = {"Authorization": f"Bearer {token}"}
-            results[f"GET /organisations/{{deep}} as {name} admin"] = median_ms(
-                client, f"/api/v1/organisations/{ids['deep']}", headers)
-        results["GET /me (no reach check)"] = median_ms(client, "/api/v1/me", headers)
+    # Each request gets its own application context and session, as under gunicorn.
+    client = app.test_client()
+    results = {}
+    for name, (client_id, secret) in CLIENTS.items():
+        token = client.post("/oauth/token", data={"grant_type": "client_credentials"},
+                            auth=(client_id, secret)).json["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        results[f"GET /organisations/{{deep}} as {name} admin"] = median_ms(
+            client, f"/api/v1/organisations/{ids['deep']}", headers)
+    results["GET /me (no reach check)"] = median_ms(client, "/api/v1/me", headers)
     return results
 
 
