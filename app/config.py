@@ -54,7 +54,7 @@ class Defaults:
 
     JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 1024 * 1024
-    SQLALCHEMY_ENGINE_OPTIONS = {}  # connections idle for a second are pinged: see extensions
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # connections idle for a second are pinged: see database
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     API_TITLE = "Tiergate API"

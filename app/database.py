@@ -20,11 +20,17 @@ class Session(FlaskSession):
         engine = super().get_bind(mapper, clause, bind, **kwargs)
         if bind is not None:
             return engine
-        if not self.in_transaction():  # decided once per transaction, kept until it ends
+        if "autocommit" not in self.info:  # decided once per transaction, kept until it ends
             self.info["autocommit"] = has_request_context() and request.method in READ_METHODS
-        if self.info.get("autocommit"):
+        if self.info["autocommit"]:
             return current_app.extensions["tiergate.autocommit"].get(engine, engine)
         return engine
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_how_the_transaction_ran(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("autocommit", None)
 
 
 def init_app(app, db) -> None:
@@ -43,7 +49,10 @@ def init_app(app, db) -> None:
         that shares it (tests run requests inside one application context)."""
         session = db.session()
         if session.info.get("autocommit") and session.in_transaction():
-            session.rollback()
+            try:
+                session.rollback()
+            except exc.SQLAlchemyError:  # the connection is gone; the response stands
+                session.close()
 
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

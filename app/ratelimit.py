@@ -7,7 +7,7 @@ writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window
 import functools
 import time
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from limits import parse
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
@@ -17,6 +17,7 @@ from app.errors import fail
 from oauth.basic import basic_credentials
 
 ONE_TRIP_FIXED_WINDOW = "tiergate-fixed-window"
+_WINDOWS = "tiergate.rate_windows"
 
 # limits' own incr_expire script, returning the key's time to live beside the count.
 _INCR_RETURNING_TTL = """
@@ -43,14 +44,14 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         key = item.key_for(*identifiers)
         count, ttl_ms = self._script()([self.storage.prefixed_key(key)],
                                        [item.get_expiry(), cost])
-        windows = g.setdefault("_rate_windows", {})
+        windows = request.environ.setdefault(_WINDOWS, {})  # this request's, not the app's
         windows[key] = WindowStats(time.time() + max(0, ttl_ms) / 1000,
                                    max(0, item.amount - count))
         return count <= item.amount
 
     def get_window_stats(self, item, *identifiers: str) -> WindowStats:
         if has_request_context():
-            window = g.get("_rate_windows", {}).get(item.key_for(*identifiers))
+            window = request.environ.get(_WINDOWS, {}).get(item.key_for(*identifiers))
             if window is not None:
                 return window
         return super().get_window_stats(item, *identifiers)

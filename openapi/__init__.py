@@ -13,7 +13,7 @@ from oauth.scopes import SCOPE_DESCRIPTIONS
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 SPEC_FILE = Path(__file__).resolve().parent / "openapi.json"
-ALWAYS_LISTED = {400, 401, 403, 404, 409, 413, 415, 422, 429, 500}
+ALWAYS_LISTED = {400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503}
 
 RESPONSE_HEADERS = {
     "X-Request-Id": ("UUID of the request; a valid inbound X-Request-Id is echoed",
@@ -43,7 +43,7 @@ class Api(flask_smorest.Api):
                 response["schema"] = self.ERROR_SCHEMA
                 prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
                 response["headers"] = _header_refs()
-                if status == 429:
+                if status in (429, 503):
                     response["headers"]["Retry-After"] = {
                         "description": "Seconds to wait", "schema": {"type": "integer"}}
                 if status in (401, 403):

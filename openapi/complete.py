@@ -62,8 +62,9 @@ def complete(spec: dict) -> dict:
         if "requestBody" in operation:
             for status, component in BODY_ERRORS.items():
                 responses.setdefault(status, {"$ref": f"#/components/responses/{component}"})
-        if operation.get("security") != []:
+        if operation.get("security") != []:  # credentials are checked in the database
             responses.setdefault("429", {"$ref": "#/components/responses/TOO_MANY_REQUESTS"})
+            responses.setdefault("503", {"$ref": "#/components/responses/SERVICE_UNAVAILABLE"})
         responses.pop("default", None)
         responses.setdefault("500", {"$ref": "#/components/responses/INTERNAL_SERVER_ERROR"})
         for status, response in responses.items():

@@ -5,6 +5,7 @@ from sqlalchemy import event
 
 from app import create_app, database
 from app.extensions import db
+from app.models import Customer
 
 
 @pytest.fixture
@@ -38,6 +39,21 @@ def test_a_read_runs_outside_a_transaction_and_a_write_inside_one(
     else:  # SQLite: reads begin deferred, beside a writer; writes take the lock first
         assert reads[0][0] == "BEGIN"
         assert writes[0][0] == "BEGIN IMMEDIATE"
+
+
+def test_a_write_after_a_read_in_the_same_session_gets_a_transaction(
+        app, client, tree, admin_c, auth, statements):
+    """Tests (and scripts) run requests and their own writes in one application context."""
+    headers, organisation_id = auth(admin_c), tree.C.id
+    db.session.commit()  # the read below begins the session's next transaction
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    statements.clear()
+    db.session.add(Customer(organisation_id=organisation_id, account="Written after a read"))
+    db.session.commit()  # the flush begins the transaction: no read comes first
+    if db.engine.dialect.name == "postgresql":
+        assert statements and all(autocommit is False for _, autocommit in statements)
+    else:
+        assert statements[0][0] == "BEGIN"
 
 
 @pytest.fixture

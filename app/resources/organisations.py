@@ -28,6 +28,7 @@ class Organisations(MethodView):
     @require_scope("organisations:write")
     @blp.arguments(OrganisationSchema)
     @blp.response(201, OrganisationSchema)
+    @blp.alt_response(409, description="The hierarchy would grow too deep")
     def post(self, data):
         """Create a child organisation (of the caller's own by default)."""
         parent = tenancy.owner_for_create(data.pop("parent_id", None), "organisation:edit",
