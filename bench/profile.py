@@ -11,10 +11,9 @@ import cProfile
 import io
 import os
 import pstats
-import tempfile
 import time
 
-from bench.run import DEFAULT_DB, DEFAULT_REDIS, ensure_database
+from bench.run import bench_environment
 
 
 def scenarios(client, customer_id: int):
@@ -41,11 +40,7 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=100_000)
     args = parser.parse_args()
 
-    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    ensure_database(database)
-    os.environ.update({"DATABASE_URL": database, "INSTANCE_PATH": tempfile.mkdtemp(),
-                       "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
-                       "RATE_LIMIT": "1000000000 per hour", "SECRET_KEY": "bench-secret-key"})
+    os.environ.update(bench_environment())
     from app import create_app
     from bench.run import first_customer_id
     from bench.seed import seed

@@ -34,6 +34,17 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def bench_environment() -> dict:
+    """The app's settings for a benchmark: the bench database (created if missing), Redis
+    limits too high to trip, a fresh instance folder."""
+    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    ensure_database(database)
+    return {"DATABASE_URL": database,
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="tiergate-bench-"),
+            "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
+            "RATE_LIMIT": "1000000000 per hour", "SECRET_KEY": "bench-secret-key"}
+
+
 def seed(env: dict, organisations: int, invoices: int) -> dict:
     os.environ.update(env)
     from app import create_app
@@ -122,12 +133,7 @@ def main() -> None:
 
     from bench.seed import BENCH_CLIENT, LEAF_CLIENT
 
-    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    ensure_database(database)
-    instance = Path(tempfile.mkdtemp(prefix="tiergate-bench-"))
-    env = {**os.environ, "DATABASE_URL": database, "INSTANCE_PATH": str(instance),
-           "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
-           "RATE_LIMIT": "1000000000 per hour", "SECRET_KEY": "bench-secret-key",
+    env = {**os.environ, **bench_environment(),
            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")}
     started = time.time()
     sizes = seed(env, args.organisations, args.invoices)

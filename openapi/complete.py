@@ -58,6 +58,8 @@ def complete(spec: dict) -> dict:
         operation["operationId"] = operation_id(method, path)
         responses = operation.setdefault("responses", {})
         responses.setdefault("400", {"$ref": "#/components/responses/BAD_REQUEST"})
+        if "{" in path:  # every record named in the URL is looked up through app.tenancy
+            responses.setdefault("404", {"description": "Not found, or not in reach"})
         responses.setdefault("414", URI_TOO_LONG)
         if "requestBody" in operation:
             for status, component in BODY_ERRORS.items():

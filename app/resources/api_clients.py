@@ -57,14 +57,12 @@ class ApiClients(MethodView):
 class ApiClientById(MethodView):
     @require_scope("api-clients:read")
     @blp.response(200, ApiClientSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, client_pk):
         """Get an API client (never its secret)."""
         return tenancy.get_or_404(ApiClient, client_pk, "api_client:view")
 
     @require_scope("api-clients:write")
     @blp.response(204)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def delete(self, client_pk):
         """Disable an API client for good: its tokens stop working at once."""
         client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
@@ -82,7 +80,6 @@ class ApiClientById(MethodView):
 @require_scope("api-clients:write")
 @no_store
 @blp.response(201, ApiClientWithSecretSchema)
-@blp.alt_response(404, description="Not found, or not in reach")
 @blp.alt_response(409, description="The client is disabled")
 def rotate_secret(client_pk):
     """Replace the client's secret; the old one stops working at once, tokens stay valid."""

@@ -50,7 +50,6 @@ class Customers(MethodView):
 class CustomerById(MethodView):
     @require_scope("customers:read")
     @blp.response(200, CustomerSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, customer_id):
         """Get a customer."""
         return tenancy.get_or_404(Customer, customer_id, "customer:view")
@@ -58,7 +57,6 @@ class CustomerById(MethodView):
     @require_scope("customers:write")
     @blp.arguments(CustomerUpdateSchema(partial=True))
     @blp.response(200, CustomerSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def put(self, data, customer_id):
         """Change the fields sent; the others stay."""
         customer = tenancy.get_or_404(Customer, customer_id, "customer:edit")
@@ -69,7 +67,6 @@ class CustomerById(MethodView):
 
     @require_scope("customers:write")
     @blp.response(204)
-    @blp.alt_response(404, description="Not found, or not in reach")
     @blp.alt_response(409, description="The customer has invoices")
     def delete(self, customer_id):
         """Delete a customer without invoices."""

@@ -74,7 +74,6 @@ class Invoices(MethodView):
 class InvoiceById(MethodView):
     @require_scope("invoices:read")
     @blp.response(200, InvoiceSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, invoice_id):
         """Get an invoice with its lines."""
         return tenancy.get_or_404(Invoice, invoice_id, "invoice:view")
@@ -82,7 +81,6 @@ class InvoiceById(MethodView):
     @require_scope("invoices:write")
     @blp.arguments(InvoiceUpdateSchema(partial=True))
     @blp.response(200, InvoiceSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     @blp.alt_response(409, description="Not allowed in the invoice's status")
     def put(self, data, invoice_id):
         """Change the fields sent. A Paid or Void invoice keeps its items (409)."""
@@ -108,7 +106,6 @@ class InvoiceById(MethodView):
 
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
-@blp.alt_response(404, description="Not found, or not in reach")
 @blp.doc(responses={"200": {"description": "The invoice as a PDF document", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def invoice_pdf(invoice_id):

@@ -46,7 +46,6 @@ class Organisations(MethodView):
 class OrganisationById(MethodView):
     @require_scope("organisations:read")
     @blp.response(200, OrganisationSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, organisation_id):
         """Get an organisation in reach."""
         return tenancy.organisation_or_404(organisation_id, "organisation:view")
@@ -54,7 +53,6 @@ class OrganisationById(MethodView):
     @require_scope("organisations:write")
     @blp.arguments(OrganisationUpdateSchema(partial=True))
     @blp.response(200, OrganisationSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     @blp.alt_response(409, description="The move would put it under itself")
     def put(self, data, organisation_id):
         """Change an organisation; a new ``parent`` moves it with its whole subtree."""
@@ -93,7 +91,6 @@ class Addresses(MethodView):
     @require_scope("organisations:read")
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(AddressSchema))
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, page, organisation_id):
         """List an organisation's saved addresses."""
         organisation = tenancy.organisation_or_404(organisation_id, "organisation:view")
@@ -104,7 +101,6 @@ class Addresses(MethodView):
     @require_scope("organisations:write")
     @blp.arguments(AddressSchema)
     @blp.response(201, AddressSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def post(self, data, organisation_id):
         """Save an address for an organisation."""
         organisation = tenancy.organisation_or_404(organisation_id, "organisation:edit")

@@ -40,7 +40,6 @@ class Payments(MethodView):
 @blp.route("/payments/<id:payment_id>")
 @require_scope("payments:read")
 @blp.response(200, PaymentSchema)
-@blp.alt_response(404, description="Not found, or not in reach")
 def get_payment(payment_id):
     """Get a payment."""
     return tenancy.get_or_404(Payment, payment_id, "payment:view")

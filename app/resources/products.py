@@ -65,7 +65,6 @@ def low_stock(args):
 class ProductById(MethodView):
     @require_scope("products:read")
     @blp.response(200, ProductSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, product_id):
         """Get a product."""
         return tenancy.get_or_404(Product, product_id, "product:view")
@@ -73,7 +72,6 @@ class ProductById(MethodView):
     @require_scope("products:write")
     @blp.arguments(ProductUpdateSchema(partial=True))
     @blp.response(200, ProductSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def put(self, data, product_id):
         """Change the fields sent; a new stock level is recorded as a stock movement."""
         product = tenancy.get_or_404(Product, product_id, "product:edit", lock=True)

@@ -47,7 +47,6 @@ class Users(MethodView):
 class UserById(MethodView):
     @require_scope("users:read")
     @blp.response(200, UserSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     def get(self, user_id):
         """Get a user in reach."""
         return tenancy.get_or_404(User, user_id, "user:view")
@@ -55,7 +54,6 @@ class UserById(MethodView):
     @require_scope("users:write")
     @blp.arguments(UserUpdateSchema(partial=True))
     @blp.response(200, UserSchema)
-    @blp.alt_response(404, description="Not found, or not in reach")
     @blp.alt_response(409, description="The email is taken in that organisation")
     def put(self, data, user_id):
         """Change a user; permissions given replace the old ones, within what the caller holds."""
@@ -77,7 +75,6 @@ class UserById(MethodView):
 @require_scope("users:emulate")
 @no_store
 @blp.response(201, TokenSchema)
-@blp.alt_response(404, description="Not found, or not in reach")
 @blp.alt_response(409, description="Already emulating, or the user is disabled")
 def emulate(user_id):
     """Get a token that acts as this user; revoking it ends the emulation."""
