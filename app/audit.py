@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
+from oauth.protector import authenticated_token
 
 IGNORED_FIELDS = {"updated_at", "created_at", "secret_hash"}
 
@@ -48,12 +49,14 @@ def _rows(session: Session, actor):
             }
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(_app) -> None:
+    if not event.contains(Session, "after_flush", _record_writes):
+        event.listen(Session, "after_flush", _record_writes)
+
+
 def _record_writes(session: Session, _context):
     if not has_request_context():
         return
-    from oauth.protector import authenticated_token
-
     actor = authenticated_token()
     if actor is None:
         return

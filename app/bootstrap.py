@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Address, Organisation, User
-from oauth.models import ApiClient
+from app.models import Address, ApiClient, Organisation, User
 
 
 @dataclass

@@ -1,47 +1,23 @@
-"""The database connection: how sessions pick a connection, pool health, SQLite's rules."""
+"""The database connection: the read requests' autocommit twin, pool health, SQLite's rules."""
 import time
 
-from flask import current_app, has_request_context, request
-from flask_sqlalchemy.session import Session as FlaskSession
+from flask import has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
-READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class Session(FlaskSession):
-    """On PostgreSQL, a read request's statements run in autocommit.
-
-    At READ COMMITTED every statement takes its own snapshot anyway, so a request that
-    only reads loses nothing outside a transaction, and saves BEGIN and ROLLBACK: two of
-    a cheap GET's three round trips. Writes keep their transaction (and their row locks)."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        engine = super().get_bind(mapper, clause, bind, **kwargs)
-        if bind is not None:
-            return engine
-        if "autocommit" not in self.info:  # decided once per transaction, kept until it ends
-            self.info["autocommit"] = has_request_context() and request.method in READ_METHODS
-        if self.info["autocommit"]:
-            return current_app.extensions["tiergate.autocommit"].get(engine, engine)
-        return engine
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_how_the_transaction_ran(session, transaction):
-    if transaction.parent is None:
-        session.info.pop("autocommit", None)
+from app.extensions import AUTOCOMMIT_TWINS
 
 
 def init_app(app, db) -> None:
     """Ping idle connections; on PostgreSQL, an autocommit twin sharing the pool for reads."""
+    db.init_app(app)
     with app.app_context():
         engine = db.engine
     ping_idle_connections(engine)
     twins = {}
     if engine.dialect.name == "postgresql":
         twins[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    app.extensions["tiergate.autocommit"] = twins
+    app.extensions[AUTOCOMMIT_TWINS] = twins
 
     @app.teardown_request
     def _end_autocommit_read(_exception=None):

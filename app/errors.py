@@ -7,7 +7,7 @@ from flask_smorest import abort
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.schemas.problem import ProblemSchema  # noqa: F401  (re-exported)
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,6 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
 
 
 def handle_http_exception(error: HTTPException):
-    from app.extensions import db
-
     db.session.rollback()  # a refused request leaves nothing half-written behind
     if error.code >= 500:
         original = getattr(error, "original_exception", None)
@@ -104,8 +102,6 @@ def handle_http_exception(error: HTTPException):
 
 def handle_integrity_error(error: IntegrityError):
     """A unique or foreign-key constraint lost a race with another request."""
-    from app.extensions import db
-
     db.session.rollback()
     log.info("integrity error: %s", error.orig)
     return problem_response(409, "The request conflicts with the current state of a record.")
@@ -113,8 +109,6 @@ def handle_integrity_error(error: IntegrityError):
 
 def handle_out_of_range(error: DataError):
     """A value the database cannot hold (a number too large, say) is the client's to fix."""
-    from app.extensions import db
-
     db.session.rollback()
     log.info("data error: %s", error.orig)
     return problem_response(422, "A value is out of the range this API can store.")
@@ -122,8 +116,6 @@ def handle_out_of_range(error: DataError):
 
 def handle_database_unavailable(error: OperationalError):
     """The database is down or unreachable: say so, quickly, and let the client retry."""
-    from app.extensions import db
-
     log.error("database unavailable: %s", error.orig)
     try:
         db.session.rollback()

@@ -95,4 +95,4 @@ def idempotent(view):
         db.session.commit()
         return response
 
-    return Blueprint.doc(parameters=[PARAMETER], responses={"409": "CONFLICT"})(wrapper)
+    return Blueprint.doc(parameters=[PARAMETER])(wrapper)  # its 409: openapi.complete

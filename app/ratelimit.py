@@ -4,7 +4,6 @@ flask-limiter counts; this module picks the key, counts in one Redis round trip,
 writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window as the
 002 seed defines it.
 """
-import functools
 import time
 
 from flask import current_app, has_request_context, request
@@ -13,10 +12,11 @@ from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
 
-from app.errors import fail
-from oauth.basic import basic_credentials
+from app.extensions import limiter
+from oauth.protector import token_from_header
 
 ONE_TRIP_FIXED_WINDOW = "tiergate-fixed-window"
+GLOBAL_SCOPE = "global"  # flask-limiter's scope of an application-wide limit
 _WINDOWS = "tiergate.rate_windows"
 
 # limits' own incr_expire script, returning the key's time to live beside the count.
@@ -67,41 +67,10 @@ STRATEGIES[ONE_TRIP_FIXED_WINDOW] = OneTripFixedWindow
 
 
 def rate_limit_key() -> str:
-    from oauth.protector import token_from_header
-
     token = token_from_header()
     if token is not None:
         return f"client:{token.client.client_id}"
     return f"addr:{request.remote_addr}"
-
-
-def _auth_failure_key() -> tuple[str, ...]:
-    client_id = (basic_credentials(request.headers) or ("", ""))[0]
-    client_id = client_id or request.form.get("client_id") or "-"
-    return ("tiergate", "authfail", client_id[:100], request.remote_addr)
-
-
-def throttle_failed_authentication(view):
-    """Refuse (429) a client id and address that failed client authentication too often.
-
-    Only 401 answers count, so a well-behaved client never notices this limit."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        from app.extensions import limiter
-
-        item, key = parse(current_app.config["AUTH_FAILURE_LIMIT"]), _auth_failure_key()
-        if not limiter.limiter.test(item, *key):
-            reset_at, _ = limiter.limiter.get_window_stats(item, *key)
-            retry = max(1, int(reset_at - time.time()))
-            fail(429, "Too many failed client authentications; try again later.",
-                 code="too_many_failed_authentications", headers={"Retry-After": str(retry)})
-        response = view(*args, **kwargs)
-        if response.status_code == 401:
-            limiter.limiter.hit(item, *key)
-        return response
-
-    return wrapper
 
 
 def identify_request() -> str:
@@ -110,18 +79,32 @@ def identify_request() -> str:
     return request.endpoint or "unrouted"
 
 
-def add_headers(response):
-    from app.extensions import limiter
+def _budget_as_it_stands() -> tuple[int, int, float]:
+    """(limit, remaining, reset_at) of the client's budget, without counting this request:
+    for a request refused before the limiter saw it (415, 413)."""
+    item = parse(current_app.config["RATE_LIMIT"])
+    reset_at, remaining = limiter.limiter.get_window_stats(item, rate_limit_key(), GLOBAL_SCOPE)
+    return item.amount, remaining, reset_at
 
+
+def add_headers(response):
     limits = limiter.current_limits
-    if not limits:
-        return response
     shown = next((lim for lim in limits if lim.breached), None)
-    shown = shown or next((lim for lim in limits if lim.shared), limits[0])
-    reset_in = max(0, int(shown.reset_at - time.time()))
-    response.headers["X-Rate-Limit-Limit"] = str(shown.limit.amount)
-    response.headers["X-Rate-Limit-Remaining"] = str(max(0, shown.remaining))
+    shown = shown or next((lim for lim in limits if lim.shared), limits[0] if limits else None)
+    if shown is None:
+        amount, remaining, reset_at = _budget_as_it_stands()
+    else:
+        amount, remaining, reset_at = shown.limit.amount, shown.remaining, shown.reset_at
+    reset_in = max(0, int(reset_at - time.time()))
+    response.headers["X-Rate-Limit-Limit"] = str(amount)
+    response.headers["X-Rate-Limit-Remaining"] = str(max(0, remaining))
     response.headers["X-Rate-Limit-Reset"] = str(reset_in)
-    if shown.breached:
+    if shown is not None and shown.breached:
         response.headers["Retry-After"] = str(max(1, reset_in))
     return response
+
+
+def init_app(app):
+    """Count every request against its client's budget (its address's, without a token)."""
+    app.config["RATELIMIT_REQUEST_IDENTIFIER"] = identify_request
+    limiter.init_app(app, key_func=rate_limit_key)

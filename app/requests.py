@@ -7,7 +7,9 @@ import uuid
 
 from flask import g, has_request_context, make_response, request
 
+from app import ratelimit
 from app.errors import fail
+from oauth.protector import authenticated_token
 
 log = logging.getLogger("tiergate.access")
 
@@ -74,6 +76,7 @@ def _allowed_methods() -> str:
 
 
 def finish_response(response):
+    ratelimit.add_headers(response)
     response.headers["X-Request-Id"] = g.get("request_id") or str(uuid.uuid4())
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = _allowed_methods()
@@ -84,8 +87,6 @@ def finish_response(response):
 
 
 def _log_request(response):
-    from oauth.protector import authenticated_token
-
     token = authenticated_token()
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info(
@@ -143,8 +144,3 @@ def configure_logging():
             logger.setLevel(logging.INFO)
             logger.propagate = True
 
-
-def init_app(app):
-    """Hooks that must run before the rate limiter's; create_app orders the rest."""
-    configure_logging()
-    app.before_request(start_request)

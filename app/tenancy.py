@@ -5,6 +5,9 @@ A caller acts on its own organisation and, where its permission has ``parent: tr
 or an unrelated organisation. Every query for a tenant-owned record is built here, so
 a record out of reach is simply not found and ids cannot be probed: 404 when the URL
 names it, 422 (with the field) when the request body or query refers to it.
+
+The permission checked is the one the view's scope stands for (``customers:write`` ->
+``customer:edit``, see oauth.protector.required_permission) unless one is named.
 """
 from dataclasses import dataclass
 
@@ -13,7 +16,7 @@ from sqlalchemy import Select, select
 from app.errors import fail
 from app.extensions import db
 from app.models import Organisation, User
-from oauth.protector import authenticated_token
+from oauth.protector import authenticated_token, required_permission
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def current_user() -> User:
     return authenticated_token().user
 
 
-def reach(permission: str, user: User | None = None) -> Reach:
+def reach(permission: str | None = None, user: User | None = None) -> Reach:
+    permission = permission or required_permission()
     user = user or current_user()
     extends = user.grant(permission)
     if extends is None:
@@ -62,9 +66,10 @@ def _owned(model, within: Reach):
     return within.owned_clause(model.organisation_id)
 
 
-def scoped(model, permission: str, *, organisation: int | None = None) -> Select:
+def scoped(model, permission: str | None = None, *, organisation: int | None = None) -> Select:
     """SELECT of ``model`` limited to the caller's reach for ``permission``;
     ``organisation`` (the query's filter) narrows it to one organisation in reach."""
+    permission = permission or required_permission()
     query = select(model).where(_owned(model, reach(permission)))
     if organisation is not None:
         owner = get_or_404(Organisation, organisation, permission, field="organisation")
@@ -72,13 +77,14 @@ def scoped(model, permission: str, *, organisation: int | None = None) -> Select
     return query
 
 
-def get_or_404(model, record_id: int, permission: str, *, lock: bool = False,
+def get_or_404(model, record_id: int, permission: str | None = None, *, lock: bool = False,
                field: str | None = None):
     """The record if ``permission`` reaches it; 404 if the caller cannot even see it.
 
     ``field`` names the request field the id came from: a reference out of reach makes
     the request invalid (422 on that field) rather than the URL unknown.
     ``lock`` re-reads it with SELECT ... FOR UPDATE, held until the transaction ends."""
+    permission = permission or required_permission()
     query = scoped(model, permission).where(model.id == record_id)
     if lock:
         query = query.with_for_update(of=model).execution_options(populate_existing=True)
@@ -102,11 +108,11 @@ def _refuse_missing(model, record_id: int, permission: str, field: str | None):
     fail(404, detail)
 
 
-def organisation_or_404(organisation_id: int, permission: str) -> Organisation:
+def organisation_or_404(organisation_id: int, permission: str | None = None) -> Organisation:
     return get_or_404(Organisation, organisation_id, permission)
 
 
-def owner_for_create(organisation_id: int | None, permission: str,
+def owner_for_create(organisation_id: int | None, permission: str | None = None,
                      field: str = "organisation") -> Organisation:
     """The organisation a new record goes to: the one named in ``field`` (in reach) or
     the caller's."""

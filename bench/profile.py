@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.update(bench_environment())
-    from app import create_app
+    from app.factory import create_app
     from bench.run import first_customer_id
     from bench.seed import seed
 

@@ -69,7 +69,7 @@ def measure(size: int, base_url: str) -> dict:
 
     url = f"{base_url.rsplit('/', 1)[0]}/tiergate_reach_{size}"
     ensure_database(url)
-    from app import create_app
+    from app.factory import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATE_LIMIT": "1000000000 per hour"})
     with app.app_context():

@@ -47,7 +47,7 @@ def bench_environment() -> dict:
 
 def seed(env: dict, organisations: int, invoices: int) -> dict:
     os.environ.update(env)
-    from app import create_app
+    from app.factory import create_app
     from bench.seed import seed as run_seed
 
     app = create_app()
@@ -56,8 +56,8 @@ def seed(env: dict, organisations: int, invoices: int) -> dict:
 
 
 def first_customer_id() -> int:
-    from app import create_app
     from app.extensions import db
+    from app.factory import create_app
     from app.models import Customer
 
     with create_app().app_context():

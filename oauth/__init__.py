@@ -1,12 +1,14 @@
-"""The OAuth 2.0 authorization server: clients, tokens, grants and the protector.
+"""The OAuth 2.0 authorization server: client authentication, the client-credentials grant,
+revocation, introspection, and the protector of the API's views.
 
-Import what you need from the modules (oauth.protector.require_scope, ...); this package
-stays light so that app.models can use oauth.scopes without an import cycle."""
+The application uses this package; this package imports nothing of the application.
+``init_app`` is handed what the server needs of it (see oauth.store)."""
+from oauth import routes, server
+from oauth.store import Store
 
 
-def init_app(app):
-    from app.extensions import api
-    from oauth import routes, server
-
+def init_app(app, api, **store):
+    """``store``: session, client_model, token_model, limiter, may_emulate (oauth.store)."""
+    app.extensions["oauth"] = Store(**store)
     server.init_app(app)
     api.register_blueprint(routes.blp)

@@ -1,68 +1,37 @@
-"""API clients and the access tokens issued to them (Authlib's mixins)."""
+"""What makes a row an API client or an access token, on Authlib's mixins.
+
+The tables are the application's (app.models.api_client); these mixins hold the OAuth
+behaviour, so the authorization server needs nothing else of the application."""
 import time
-import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 
-from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from authlib.oauth2.rfc6749 import ClientMixin as AuthlibClientMixin
+from authlib.oauth2.rfc6749 import TokenMixin as AuthlibTokenMixin
 
-from app.extensions import db
-from app.models import User
-from app.models.base import Timestamps, UTCDateTime, utcnow
 from oauth import hashing, scopes
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 GRANT_TYPE = "client_credentials"
 
 
-class ApiClient(Timestamps, ClientMixin, db.Model):
-    """A machine credential that acts as one user. ``scope`` None means no restriction."""
+class ClientMixin(AuthlibClientMixin):
+    """A machine credential that acts as one user. ``scope`` None means no restriction.
 
-    __tablename__ = "api_clients"
-    __audited__ = True
-    __tenant_via__ = ("user_id", User)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = mapped_column(
-        String(64), unique=True, default=lambda: str(uuid.uuid4())
-    )
-    secret_hash: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    scope: Mapped[str | None] = mapped_column(String(1000))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    bootstrap: Mapped[bool] = mapped_column(Boolean, default=False)
-    secret_rotated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
-
-    @property
-    def organisation_id(self) -> int:
-        return self.user.organisation_id
+    Expects ``client_id``, ``secret_hash``, ``secret_rotated_at``, ``scope``, ``active``
+    and ``user`` (with ``active`` and ``held_scopes()``)."""
 
     def set_secret(self, secret: str | None = None) -> str:
         """Store a new secret's hash and return the secret, to be shown once."""
         secret = secret or hashing.new_secret()
         self.secret_hash = hashing.digest(secret)
-        self.secret_rotated_at = utcnow()
+        self.secret_rotated_at = datetime.now(timezone.utc)
         return secret
-
-    @classmethod
-    def authenticate(cls, client_id: str, secret: str) -> "ApiClient | None":
-        """The same work whether the id is unknown, the secret wrong or the client disabled."""
-        client = db.session.scalar(select(cls).where(cls.client_id == client_id[:64]))
-        ok = hashing.matches(secret, client.secret_hash if client else None)
-        if ok and client.active and client.user.active:
-            return client
-        return None
 
     def allowed_scopes(self) -> set[str]:
         """What this client's tokens may carry: its user's permissions, narrowed by its scope."""
         held = self.user.held_scopes()
         return held if self.scope is None else held & scopes.split(self.scope)
 
-    # Authlib's ClientMixin
     def get_client_id(self):
         return self.client_id
 
@@ -90,33 +59,11 @@ class ApiClient(Timestamps, ClientMixin, db.Model):
         return grant_type == GRANT_TYPE
 
 
-class AccessToken(TokenMixin, db.Model):
-    """A bearer token, stored as its hash. ``real_user`` is set while emulating ``user``."""
+class TokenMixin(AuthlibTokenMixin):
+    """A bearer token, stored as its hash. ``real_user`` is set while emulating ``user``.
 
-    __tablename__ = "access_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    client_pk: Mapped[int] = mapped_column(ForeignKey("api_clients.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    real_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    scope: Mapped[str] = mapped_column(String(1000), default="")
-    issued_at: Mapped[int] = mapped_column(Integer, default=lambda: int(time.time()))
-    expires_in: Mapped[int] = mapped_column(Integer)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    client: Mapped[ApiClient] = relationship(lazy="joined", innerjoin=True)
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
-    real_user: Mapped[User] = relationship(foreign_keys=[real_user_id])
-
-    @classmethod
-    def find(cls, token_string: str) -> "AccessToken | None":
-        if not token_string or len(token_string) > 200:
-            return None
-        query = select(cls).where(cls.token_hash == hashing.digest(token_string))
-        # The client's user is nearly always the token's: loaded once, then found in the
-        # identity map, rather than joined a second time with its organisation.
-        return db.session.scalar(query.options(joinedload(cls.client).lazyload(ApiClient.user)))
+    Expects ``client_pk``, ``client``, ``user_id``, ``user``, ``real_user_id``,
+    ``real_user``, ``scope``, ``issued_at``, ``expires_in`` and ``revoked_at``."""
 
     @property
     def emulating(self) -> bool:
@@ -133,9 +80,8 @@ class AccessToken(TokenMixin, db.Model):
         return self.issued_at + self.expires_in
 
     def revoke(self) -> None:
-        self.revoked_at = self.revoked_at or utcnow()
+        self.revoked_at = self.revoked_at or datetime.now(timezone.utc)
 
-    # Authlib's TokenMixin
     def check_client(self, client):
         return self.client_pk == client.id
 

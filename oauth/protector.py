@@ -5,26 +5,27 @@ from authlib.integrations.flask_oauth2 import ResourceProtector
 from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import g, request
+from flask_smorest import Blueprint
 
-from app.blueprint import Blueprint
-from app.errors import fail
-from oauth.models import AccessToken
+from oauth.problems import refuse
+from oauth.scopes import SCOPE_PERMISSIONS
+from oauth.store import store
 
 REALM = "tiergate"
 _UNSET = object()
 
 
-def _lookup(token_string: str) -> AccessToken | None:
+def _lookup(token_string: str) -> object | None:
     """One database look-up per request, shared by the rate limiter and the protector."""
     cached = g.get("_bearer_lookup", _UNSET)
     if cached is not _UNSET and cached[0] == token_string:
         return cached[1]
-    token = AccessToken.find(token_string)
+    token = store().find_token(token_string)
     g._bearer_lookup = (token_string, token)
     return token
 
 
-def token_from_header() -> AccessToken | None:
+def token_from_header() -> object | None:
     """The valid bearer token of this request, if any (no scope check)."""
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
@@ -35,16 +36,14 @@ def token_from_header() -> AccessToken | None:
     return token
 
 
-def authenticated_token() -> AccessToken | None:
+def authenticated_token() -> object | None:
     """The token the protector accepted for this request."""
     return g.get("authlib_server_oauth2_token")
 
 
-def _emulation_still_allowed(token: AccessToken) -> bool:
+def _emulation_still_allowed(token) -> bool:
     """An emulation ends as soon as its real user could no longer start it."""
-    from app.tenancy import may_emulate
-
-    return may_emulate(token.real_user, token.user)
+    return store().may_emulate(token.real_user, token.user)
 
 
 class Validator(BearerTokenValidator):
@@ -71,7 +70,7 @@ def _challenge(error: str | None = None, **params) -> dict:
 class Protector(ResourceProtector):
     def acquire_token(self, scopes=None, **kwargs):
         if "access_token" in request.args or "access_token" in request.form:
-            fail(400, "Send the access token in the Authorization header, not in the URL or body.",
+            refuse(400, "Send the access token in the Authorization header, not in the URL or body.",
                  code="invalid_request", error="invalid_request",
                  headers=_challenge("invalid_request"))
         return super().acquire_token(scopes, **kwargs)
@@ -81,14 +80,14 @@ class Protector(ResourceProtector):
             isinstance(error, UnsupportedTokenTypeError)
             and not request.headers.get("Authorization", "").lower().startswith("bearer")
         ):
-            fail(401, "This endpoint needs a bearer access token.", headers=_challenge())
+            refuse(401, "This endpoint needs a bearer access token.", headers=_challenge())
         if isinstance(error, InsufficientScopeError):
             needed = " ".join(g.get("required_scopes") or ())
-            fail(403, f"The access token lacks the scope this needs: {needed}.",
+            refuse(403, f"The access token lacks the scope this needs: {needed}.",
                  code="insufficient_scope", error="insufficient_scope", scope=needed,
                  headers=_challenge("insufficient_scope", scope=needed))
         description = "The access token is malformed, unknown, expired or revoked."
-        fail(401, description, code="invalid_token", error="invalid_token",
+        refuse(401, description, code="invalid_token", error="invalid_token",
              headers=_challenge("invalid_token", error_description=description))
 
 
@@ -96,8 +95,16 @@ require_oauth = Protector()
 require_oauth.register_token_validator(Validator(realm=REALM))
 
 
+def required_permission() -> str:
+    """The permission that the scope the view requires stands for (customers:write ->
+    customer:edit): views name the scope once, record look-ups check its permission."""
+    return SCOPE_PERMISSIONS[g.required_scopes[0]]
+
+
 def require_scope(scope: str | None = None):
     """Protect a view with a bearer token (holding ``scope`` when given) and document it."""
+    if scope is not None and scope not in SCOPE_PERMISSIONS:
+        raise ValueError(f"unknown scope {scope}")
 
     def decorator(view):
         protected = require_oauth([scope] if scope else None)(view)

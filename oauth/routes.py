@@ -1,8 +1,7 @@
 """/oauth/* and /.well-known/oauth-authorization-server."""
 from flask import current_app, request
+from flask_smorest import Blueprint
 
-from app.blueprint import Blueprint
-from app.ratelimit import throttle_failed_authentication
 from oauth import scopes
 from oauth.models import AUTH_METHODS, GRANT_TYPE
 from oauth.schemas import (
@@ -14,6 +13,7 @@ from oauth.schemas import (
     TokenSchema,
 )
 from oauth.server import server
+from oauth.throttle import throttle_failed_authentication
 
 blp = Blueprint("oauth", __name__, description="OAuth 2.0 authorization server")
 

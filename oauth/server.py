@@ -1,5 +1,4 @@
 """The authorization server: client-credentials grant, revocation, introspection."""
-import time
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer as FlaskAuthorizationServer
 from authlib.oauth2 import OAuth2Error
@@ -15,10 +14,10 @@ from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoi
 from flask import current_app, g, json
 from flask import request as flask_request
 
-from app.extensions import db
 from oauth import hashing, scopes
 from oauth.basic import basic_credentials
-from oauth.models import AUTH_METHODS, AccessToken, ApiClient
+from oauth.models import AUTH_METHODS
+from oauth.store import store
 
 
 def _printable(text: str, limit: int = 200) -> str:
@@ -45,7 +44,7 @@ class AuthorizationServer(FlaskAuthorizationServer):
             client_id = request.form.get("client_id", "")
             secret = request.form.get("client_secret", "")
             method = "client_secret_post"
-        client = ApiClient.authenticate(client_id, secret) if client_id else None
+        client = store().authenticate_client(client_id, secret) if client_id else None
         if client is None:
             if not client_id:
                 hashing.matches(secret, None)  # the same work as for a wrong secret
@@ -109,14 +108,14 @@ class _OwnTokensOnly:
 
     def authenticate_token(self, request, client):
         self.check_params(request, client)
-        token = AccessToken.find(request.form["token"])
+        token = store().find_token(request.form["token"])
         return token if token is not None and token.check_client(client) else None
 
 
 class RevocationEndpoint(_OwnTokensOnly, _RevocationEndpoint):
     def revoke_token(self, token, request):
         token.revoke()
-        db.session.commit()
+        store().session.commit()
 
 
 class IntrospectionEndpoint(_OwnTokensOnly, _IntrospectionEndpoint):
@@ -142,31 +141,17 @@ class IntrospectionEndpoint(_OwnTokensOnly, _IntrospectionEndpoint):
 
 def save_token(token_data, request):
     client = request.client
-    db.session.add(AccessToken(
-        token_hash=hashing.digest(token_data["access_token"]),
-        client_pk=client.id,
-        user_id=client.user_id,
-        real_user_id=client.user_id,
-        scope=token_data.get("scope", ""),
-        issued_at=int(time.time()),
-        expires_in=token_data["expires_in"],
-    ))
-    db.session.commit()
+    store().add_token(token_data["access_token"], client, client.user, token_data.get("scope", ""),
+                      token_data["expires_in"])
+    store().session.commit()
 
 
-def issue_token(client: ApiClient, user, scope: str) -> dict:
-    """A token for ``client`` acting as ``user`` (emulation), outside the grant flow."""
+def issue_token(client, user, scope: str) -> dict:
+    """A token for ``client`` acting as ``user`` (emulation), outside the grant flow; the
+    caller commits."""
     expires_in = current_app.config["ACCESS_TOKEN_EXPIRES_IN"]
     access_token = hashing.new_secret()
-    db.session.add(AccessToken(
-        token_hash=hashing.digest(access_token),
-        client_pk=client.id,
-        user_id=user.id,
-        real_user_id=client.user_id,
-        scope=scope,
-        issued_at=int(time.time()),
-        expires_in=expires_in,
-    ))
+    store().add_token(access_token, client, user, scope, expires_in)
     return {"access_token": access_token, "token_type": "Bearer",
             "expires_in": expires_in, "scope": scope}
 

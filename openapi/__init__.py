@@ -8,24 +8,14 @@ import flask_smorest
 from flask_smorest.spec import prepare_response
 
 from app.blueprint import ID_SCHEMA, IdConverter
+from app.errors import PROBLEM_CONTENT_TYPE
 from app.schemas.problem import ProblemSchema
 from oauth.scopes import SCOPE_DESCRIPTIONS
+from openapi.complete import RESPONSE_HEADERS, complete, header_refs
+from openapi.docs import docs
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 SPEC_FILE = Path(__file__).resolve().parent / "openapi.json"
 ALWAYS_LISTED = {400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503}
-
-RESPONSE_HEADERS = {
-    "X-Request-Id": ("UUID of the request; a valid inbound X-Request-Id is echoed",
-                     {"type": "string", "format": "uuid"}),
-    "X-Rate-Limit-Limit": ("Requests allowed in the current period", {"type": "integer"}),
-    "X-Rate-Limit-Remaining": ("Requests left in the current period", {"type": "integer"}),
-    "X-Rate-Limit-Reset": ("Seconds left in the current period", {"type": "integer"}),
-}
-
-
-def _header_refs() -> dict:
-    return {name: {"$ref": f"#/components/headers/{name}"} for name in RESPONSE_HEADERS}
 
 
 class Api(flask_smorest.Api):
@@ -42,7 +32,7 @@ class Api(flask_smorest.Api):
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
                 prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
-                response["headers"] = _header_refs()
+                response["headers"] = header_refs()
                 if status in (429, 503):
                     response["headers"]["Retry-After"] = {
                         "description": "Seconds to wait", "schema": {"type": "integer"}}
@@ -74,14 +64,10 @@ class Api(flask_smorest.Api):
 
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
-        from openapi.docs import docs
-
         app.register_blueprint(docs)
 
     def spec_dict(self) -> dict:
         """The served document: apispec's, completed (see openapi.complete)."""
-        from openapi.complete import complete
-
         return complete(self.spec.to_dict())
 
     def _openapi_json(self):
@@ -94,3 +80,6 @@ class Api(flask_smorest.Api):
 def dump(spec: dict) -> str:
     """The document as committed: stable key order, so a diff shows only real changes."""
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+api = Api()

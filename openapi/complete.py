@@ -1,6 +1,15 @@
 """What apispec leaves to us: common headers, the errors every operation can return,
 readable operation ids."""
-from openapi import PROBLEM_CONTENT_TYPE, _header_refs
+from app.errors import PROBLEM_CONTENT_TYPE
+from app.idempotency import HEADER as IDEMPOTENCY_KEY
+
+RESPONSE_HEADERS = {
+    "X-Request-Id": ("UUID of the request; a valid inbound X-Request-Id is echoed",
+                     {"type": "string", "format": "uuid"}),
+    "X-Rate-Limit-Limit": ("Requests allowed in the current period", {"type": "integer"}),
+    "X-Rate-Limit-Remaining": ("Requests left in the current period", {"type": "integer"}),
+    "X-Rate-Limit-Reset": ("Seconds left in the current period", {"type": "integer"}),
+}
 
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 BODY_ERRORS = {"400": "BAD_REQUEST", "413": "REQUEST_ENTITY_TOO_LARGE",
@@ -19,6 +28,10 @@ SPECIAL_IDS = {
     ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
     ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
 }
+
+
+def header_refs() -> dict:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in RESPONSE_HEADERS}
 
 
 def _singular(word: str) -> str:
@@ -61,6 +74,8 @@ def complete(spec: dict) -> dict:
         if "{" in path:  # every record named in the URL is looked up through app.tenancy
             responses.setdefault("404", {"description": "Not found, or not in reach"})
         responses.setdefault("414", URI_TOO_LONG)
+        if any(parameter.get("name") == IDEMPOTENCY_KEY for parameter in operation.get("parameters", ())):
+            responses.setdefault("409", {"$ref": "#/components/responses/CONFLICT"})
         if "requestBody" in operation:
             for status, component in BODY_ERRORS.items():
                 responses.setdefault(status, {"$ref": f"#/components/responses/{component}"})
@@ -72,7 +87,7 @@ def complete(spec: dict) -> dict:
         for status, response in responses.items():
             if "$ref" in response:
                 continue
-            response.setdefault("headers", {}).update(_header_refs())
+            response.setdefault("headers", {}).update(header_refs())
             if str(status).startswith(("4", "5")) and "content" not in response:
                 response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}
     return spec

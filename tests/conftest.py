@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, text
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="tiergate-test-"))
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
-from app import create_app  # noqa: E402
 from app.bootstrap import create_client, create_organisation  # noqa: E402
 from app.extensions import db, limiter  # noqa: E402
+from app.factory import create_app  # noqa: E402
 from app.models import User  # noqa: E402
 
 

@@ -5,8 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Organisation, User
-from oauth.models import ApiClient
+from app.models import ApiClient, Organisation, User
 
 
 @pytest.fixture

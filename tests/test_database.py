@@ -3,8 +3,9 @@ that are checked before use once they have been idle."""
 import pytest
 from sqlalchemy import event
 
-from app import create_app, database
+from app import database
 from app.extensions import db
+from app.factory import create_app
 from app.models import Customer
 
 

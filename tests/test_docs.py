@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from openapi import SPEC_FILE, api, dump
 from tests import live
 
 CLIENT_ID, SECRET = "d0c50000-docs-4000-8000-000000000001", "docs-client-secret-0123456789"
@@ -19,9 +20,6 @@ def test_docs_page_uses_only_local_assets(client):
 
 
 def test_committed_spec_matches_the_code(app):
-    from app.extensions import api
-    from openapi import SPEC_FILE, dump
-
     assert SPEC_FILE.read_text() == dump(api.spec_dict()), "run `make spec` and commit the result"
 
 

@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 
 
 @pytest.fixture

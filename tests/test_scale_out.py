@@ -9,8 +9,8 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db, limiter
+from app.factory import create_app
 from tests import live
 
 pytestmark = pytest.mark.live

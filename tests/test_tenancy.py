@@ -14,8 +14,7 @@ import pytest
 
 from app.bootstrap import create_client
 from app.extensions import db
-from app.models import Address, Customer, Invoice, Payment, Product, User
-from oauth.models import ApiClient
+from app.models import Address, ApiClient, Customer, Invoice, Payment, Product, User
 
 RELATIONS = ("self", "child", "descendant", "parent", "ancestor", "sibling", "unrelated")
 IN_REACH_WITH_DESCENDANTS = {"self", "child", "descendant"}

@@ -1,4 +1,5 @@
 """Database models, one module per aggregate."""
+from app.models.api_client import AccessToken, ApiClient
 from app.models.audit import AuditEvent
 from app.models.customer import Customer
 from app.models.idempotency import IdempotencyKey
@@ -8,6 +9,6 @@ from app.models.payment import Payment
 from app.models.product import Product, StockMovement
 
 __all__ = [
-    "Address", "AuditEvent", "Customer", "IdempotencyKey", "Invoice", "InvoiceCounter",
-    "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
+    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
+    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
 ]

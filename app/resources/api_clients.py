@@ -5,12 +5,11 @@ from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
-from app.models import User
+from app.models import AccessToken, ApiClient, User
 from app.models.base import utcnow
 from app.pagination import PageArgs, page_of, paginate
 from app.requests import no_store
 from app.schemas.api_client import ApiClientSchema, ApiClientWithSecretSchema
-from oauth.models import AccessToken, ApiClient
 from oauth.protector import require_scope
 
 blp = Blueprint("api_clients", __name__, url_prefix="/api/v1",
@@ -34,7 +33,7 @@ class ApiClients(MethodView):
     @blp.response(200, page_of(ApiClientSchema))
     def get(self, page):
         """List the API clients of users in reach (never their secrets)."""
-        return paginate(tenancy.scoped(ApiClient, "api_client:view").order_by(ApiClient.id), page)
+        return paginate(tenancy.scoped(ApiClient).order_by(ApiClient.id), page)
 
     @require_scope("api-clients:write")
     @no_store
@@ -43,7 +42,7 @@ class ApiClients(MethodView):
     def post(self, data):
         """Create an API client acting as a user in reach; its secret is shown this once."""
         user_id = data.pop("user_id", None)
-        user = (tenancy.get_or_404(User, user_id, "api_client:edit", field="user")
+        user = (tenancy.get_or_404(User, user_id, field="user")
                 if user_id is not None else tenancy.current_user())
         tenancy.require_covers(user, "create an API client for")
         client = ApiClient(user=user, **data)
@@ -59,13 +58,13 @@ class ApiClientById(MethodView):
     @blp.response(200, ApiClientSchema)
     def get(self, client_pk):
         """Get an API client (never its secret)."""
-        return tenancy.get_or_404(ApiClient, client_pk, "api_client:view")
+        return tenancy.get_or_404(ApiClient, client_pk)
 
     @require_scope("api-clients:write")
     @blp.response(204)
     def delete(self, client_pk):
         """Disable an API client for good: its tokens stop working at once."""
-        client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+        client = tenancy.get_or_404(ApiClient, client_pk)
         tenancy.require_covers(client.user, "disable the API client of")
         client.active = False
         db.session.execute(
@@ -83,7 +82,7 @@ class ApiClientById(MethodView):
 @blp.alt_response(409, description="The client is disabled")
 def rotate_secret(client_pk):
     """Replace the client's secret; the old one stops working at once, tokens stay valid."""
-    client = tenancy.get_or_404(ApiClient, client_pk, "api_client:edit")
+    client = tenancy.get_or_404(ApiClient, client_pk)
     tenancy.require_covers(client.user, "rotate the secret of")
     if not client.active:
         fail(409, "This API client is disabled.")

@@ -5,6 +5,7 @@ from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
+from app.idempotency import idempotent
 from app.models import Address, Organisation
 from app.models.organisation import MAX_DEPTH
 from app.pagination import PageArgs, page_of, paginate
@@ -22,17 +23,17 @@ class Organisations(MethodView):
     @blp.response(200, page_of(OrganisationSchema))
     def get(self, page):
         """List the organisations in reach: the caller's own and, where permitted, descendants."""
-        query = tenancy.scoped(Organisation, "organisation:view").order_by(Organisation.id)
+        query = tenancy.scoped(Organisation).order_by(Organisation.id)
         return paginate(query, page)
 
     @require_scope("organisations:write")
+    @idempotent
     @blp.arguments(OrganisationSchema)
     @blp.response(201, OrganisationSchema)
     @blp.alt_response(409, description="The hierarchy would grow too deep")
     def post(self, data):
         """Create a child organisation (of the caller's own by default)."""
-        parent = tenancy.owner_for_create(data.pop("parent_id", None), "organisation:edit",
-                                          field="parent")
+        parent = tenancy.owner_for_create(data.pop("parent_id", None), field="parent")
         _require_depth(parent.depth + 1)
         organisation = Organisation(**data)
         db.session.add(organisation)
@@ -48,7 +49,7 @@ class OrganisationById(MethodView):
     @blp.response(200, OrganisationSchema)
     def get(self, organisation_id):
         """Get an organisation in reach."""
-        return tenancy.organisation_or_404(organisation_id, "organisation:view")
+        return tenancy.organisation_or_404(organisation_id)
 
     @require_scope("organisations:write")
     @blp.arguments(OrganisationUpdateSchema(partial=True))
@@ -56,7 +57,7 @@ class OrganisationById(MethodView):
     @blp.alt_response(409, description="The move would put it under itself")
     def put(self, data, organisation_id):
         """Change an organisation; a new ``parent`` moves it with its whole subtree."""
-        organisation = tenancy.organisation_or_404(organisation_id, "organisation:edit")
+        organisation = tenancy.organisation_or_404(organisation_id)
         new_parent_id = data.pop("parent_id", None)
         for field, value in data.items():
             setattr(organisation, field, value)
@@ -76,7 +77,7 @@ def _move(organisation: Organisation, new_parent_id: int) -> None:
     if organisation.id == caller_org.id:
         fail(403, "An organisation cannot move itself; its parent's users can.",
              code="permission_denied")
-    parent = tenancy.get_or_404(Organisation, new_parent_id, "organisation:edit", field="parent")
+    parent = tenancy.get_or_404(Organisation, new_parent_id, field="parent")
     if parent.is_within(organisation):
         fail(409, "An organisation cannot move under itself or its own descendants.")
     deepest = db.session.scalar(select(func.max(Organisation.depth)).where(
@@ -93,17 +94,18 @@ class Addresses(MethodView):
     @blp.response(200, page_of(AddressSchema))
     def get(self, page, organisation_id):
         """List an organisation's saved addresses."""
-        organisation = tenancy.organisation_or_404(organisation_id, "organisation:view")
-        query = tenancy.scoped(Address, "organisation:view").where(
+        organisation = tenancy.organisation_or_404(organisation_id)
+        query = tenancy.scoped(Address).where(
             Address.organisation_id == organisation.id).order_by(Address.id)
         return paginate(query, page)
 
     @require_scope("organisations:write")
+    @idempotent
     @blp.arguments(AddressSchema)
     @blp.response(201, AddressSchema)
     def post(self, data, organisation_id):
         """Save an address for an organisation."""
-        organisation = tenancy.organisation_or_404(organisation_id, "organisation:edit")
+        organisation = tenancy.organisation_or_404(organisation_id)
         address = Address(organisation_id=organisation.id, **data)
         db.session.add(address)
         db.session.commit()

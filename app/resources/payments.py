@@ -20,7 +20,7 @@ class Payments(MethodView):
     @blp.response(200, page_of(PaymentSchema))
     def get(self, args):
         """List payments in reach, by invoice and date."""
-        query = tenancy.scoped(Payment, "payment:view", organisation=args.get("organisation"))
+        query = tenancy.scoped(Payment, organisation=args.get("organisation"))
         if args.get("invoice_id"):
             query = query.where(Payment.invoice_id == args["invoice_id"])
         return paginate(within_dates(query, Payment.date, args).order_by(Payment.id), args)
@@ -42,4 +42,4 @@ class Payments(MethodView):
 @blp.response(200, PaymentSchema)
 def get_payment(payment_id):
     """Get a payment."""
-    return tenancy.get_or_404(Payment, payment_id, "payment:view")
+    return tenancy.get_or_404(Payment, payment_id)

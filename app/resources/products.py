@@ -26,7 +26,7 @@ class Products(MethodView):
     @blp.response(200, page_of(ProductSchema))
     def get(self, args):
         """List products in reach; filter by text and type, sort by name or price."""
-        query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))
+        query = tenancy.scoped(Product, organisation=args.get("organisation"))
         if args.get("text"):
             query = query.where(contains_text(args["text"], Product.name, Product.product_code))
         if args.get("type"):
@@ -39,7 +39,7 @@ class Products(MethodView):
     @blp.response(201, ProductSchema)
     def post(self, data):
         """Create a product; an initial stock is recorded as a movement."""
-        owner = tenancy.owner_for_create(data.pop("organisation_id", None), "product:edit")
+        owner = tenancy.owner_for_create(data.pop("organisation_id", None))
         stock = data.pop("stock", None)
         product = Product(organisation_id=owner.id, stock=Decimal("0"),
                           **{k: v for k, v in data.items() if v is not None})
@@ -57,7 +57,7 @@ class Products(MethodView):
 @blp.response(200, page_of(ProductSchema))
 def low_stock(args):
     """Products whose stock is below their own minimum."""
-    query = tenancy.scoped(Product, "product:view", organisation=args.get("organisation"))
+    query = tenancy.scoped(Product, organisation=args.get("organisation"))
     return paginate(query.where(Product.stock < Product.min_stock).order_by(Product.id), args)
 
 
@@ -67,14 +67,14 @@ class ProductById(MethodView):
     @blp.response(200, ProductSchema)
     def get(self, product_id):
         """Get a product."""
-        return tenancy.get_or_404(Product, product_id, "product:view")
+        return tenancy.get_or_404(Product, product_id)
 
     @require_scope("products:write")
     @blp.arguments(ProductUpdateSchema(partial=True))
     @blp.response(200, ProductSchema)
     def put(self, data, product_id):
         """Change the fields sent; a new stock level is recorded as a stock movement."""
-        product = tenancy.get_or_404(Product, product_id, "product:edit", lock=True)
+        product = tenancy.get_or_404(Product, product_id, lock=True)
         reason, allow_negative = data.pop("stock_reason", None), data.pop("allow_negative_stock", False)
         stock = data.pop("stock", None)
         for field, value in data.items():

@@ -1,10 +1,11 @@
 from flask.views import MethodView
 from sqlalchemy import exists, select
 
-from app import tenancy
+from app import records, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
+from app.idempotency import idempotent
 from app.models import User
 from app.pagination import ListArgs, page_of, paginate
 from app.requests import no_store
@@ -25,16 +26,17 @@ class Users(MethodView):
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
         """List the users in reach."""
-        query = tenancy.scoped(User, "user:view", organisation=args.get("organisation"))
+        query = tenancy.scoped(User, organisation=args.get("organisation"))
         return paginate(query.order_by(User.id), args)
 
     @require_scope("users:write")
+    @idempotent
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
     @blp.alt_response(409, description="The email is taken in that organisation")
     def post(self, data):
         """Create a user, granting at most what the caller holds."""
-        organisation = tenancy.owner_for_create(data.pop("organisation_id", None), "user:edit")
+        organisation = tenancy.owner_for_create(data.pop("organisation_id", None))
         _require_grantable(organisation, data["admin"], data["permissions"])
         _require_unique_email(organisation.id, data["email"])
         user = User(organisation_id=organisation.id, **data)
@@ -49,7 +51,7 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """Get a user in reach."""
-        return tenancy.get_or_404(User, user_id, "user:view")
+        return tenancy.get_or_404(User, user_id)
 
     @require_scope("users:write")
     @blp.arguments(UserUpdateSchema(partial=True))
@@ -57,7 +59,7 @@ class UserById(MethodView):
     @blp.alt_response(409, description="The email is taken in that organisation")
     def put(self, data, user_id):
         """Change a user; permissions given replace the old ones, within what the caller holds."""
-        user = tenancy.get_or_404(User, user_id, "user:edit")
+        user = tenancy.get_or_404(User, user_id)
         tenancy.require_covers(user, "change")
         _require_grantable(user.organisation, data.get("admin", user.admin),
                            data.get("permissions", user.permissions))
@@ -65,10 +67,7 @@ class UserById(MethodView):
             _require_unique_email(user.organisation_id, data["email"])
         if data.get("active") is False and user.id == authenticated_token().real_user_id:
             fail(409, "You cannot disable the user you are signed in as.")
-        for field, value in data.items():
-            setattr(user, field, value)
-        db.session.commit()
-        return user
+        return records.update(user, data)
 
 
 @blp.route("/users/<id:user_id>/emulation", methods=["POST"])
@@ -78,7 +77,7 @@ class UserById(MethodView):
 @blp.alt_response(409, description="Already emulating, or the user is disabled")
 def emulate(user_id):
     """Get a token that acts as this user; revoking it ends the emulation."""
-    target = tenancy.get_or_404(User, user_id, "user:emulate")
+    target = tenancy.get_or_404(User, user_id)
     tenancy.require_covers(target, "emulate")
     token = authenticated_token()
     if token.emulating:

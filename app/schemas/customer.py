@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.pagination import ListArgs
 from app.schemas.common import FullMatch, Id, Text
 
 
@@ -31,3 +32,8 @@ class CustomerUpdateSchema(CustomerSchema):
 
     class Meta:
         exclude = ("organisation",)
+
+
+class CustomerListArgs(ListArgs):
+    search = ma.fields.String(validate=ma.validate.Length(min=1, max=200), metadata={
+        "description": "Matches account name, email or phone"})

@@ -2,7 +2,7 @@
 
 The invoice row is locked for the transaction (SELECT ... FOR UPDATE on PostgreSQL; on
 SQLite every write request holds the database write lock from its first statement, see
-app.extensions), so concurrent payments are applied one after another: the balance is
+app.database), so concurrent payments are applied one after another: the balance is
 read after the previous payment committed, and never overpaid."""
 from app import tenancy
 from app.errors import fail
@@ -13,8 +13,7 @@ from app.services.invoicing import refresh_status
 
 
 def record_payment(data: dict) -> Payment:
-    invoice = tenancy.get_or_404(Invoice, data["invoice_id"], "payment:edit", lock=True,
-                                 field="invoice_id")
+    invoice = tenancy.get_or_404(Invoice, data["invoice_id"], lock=True, field="invoice_id")
     if invoice.status not in OPEN_STATUSES:
         fail(409, f"A {invoice.status.lower()} invoice takes no payments.")
     if data["amount"] > invoice.balance:

@@ -4,7 +4,7 @@ import time
 from sqlalchemy import select
 
 from app.extensions import db
-from oauth.models import AccessToken, ApiClient
+from app.models import AccessToken, ApiClient
 
 
 def test_no_credentials_get_a_bare_challenge(client, admin_c):

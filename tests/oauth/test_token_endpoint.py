@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
-from oauth.models import AccessToken, ApiClient
+from app.models import AccessToken, ApiClient
 
 GRANT = {"grant_type": "client_credentials"}
 

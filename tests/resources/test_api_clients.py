@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from oauth.models import ApiClient
+from app.models import ApiClient
 
 
 def token_request(client_id, secret, **extra):

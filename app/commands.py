@@ -1,0 +1,141 @@
+"""The administration commands of ``tiergate`` (app.cli), registered on every app."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_migrate import stamp, upgrade
+from sqlalchemy import inspect, select
+
+from app import bootstrap as setup
+from app.extensions import db
+from app.models import ApiClient, Organisation, User
+from oauth.scopes import ALL_PERMISSIONS
+from openapi import SPEC_FILE, api, dump
+
+
+def _print_credentials(credentials, heading: str) -> None:
+    click.echo(heading)
+    click.echo(f"  client_id:     {credentials.client_id}")
+    click.echo(f"  client_secret: {credentials.client_secret}")
+    click.echo("  The secret is shown this once; it is stored only as a hash.")
+
+
+def _get(model, record_id):
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise click.BadParameter(f"{model.__name__} {record_id} does not exist")
+    return record
+
+
+def _client(client_id: str) -> ApiClient:
+    client = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    if client is None:
+        raise click.BadParameter(f"no API client {client_id}")
+    return client
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=False, help="Seed a demo organisation tree when empty.")
+def setup_command(demo):
+    """Migrate the schema to the latest version; on an empty database, create the root
+    organisation, its admin and an API client (and the demo tree with --demo)."""
+    tables = set(inspect(db.engine).get_table_names())
+    if "organisations" in tables and "alembic_version" not in tables:
+        stamp(revision="0001")  # a database made before migrations: it matches the first one
+    upgrade()
+    credentials = setup.bootstrap(current_app.config["BOOTSTRAP_CLIENT_ID"],
+                                  current_app.config["BOOTSTRAP_CLIENT_SECRET"])
+    if credentials is None:
+        click.echo(f"Database ready; bootstrap client id: {setup.bootstrap_client_id()}")
+        return
+    if demo:
+        setup.seed_demo()
+    _print_credentials(credentials, "Created the root organisation, its admin and an API client:")
+
+
+@click.command("create-org")
+@click.argument("name")
+@click.option("--parent", type=int, help="Parent organisation id (none: a new root).")
+def create_org(name, parent):
+    """Create an organisation."""
+    organisation = setup.create_organisation(name, _get(Organisation, parent) if parent else None)
+    db.session.commit()
+    click.echo(f"organisation {organisation.id} {organisation.path}")
+
+
+@click.command("create-user")
+@click.option("--org", "organisation_id", type=int, required=True)
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--admin", is_flag=True)
+@click.option("--permission", "permissions", multiple=True,
+              help="A permission such as user:view; add :parent to extend it to descendants.")
+def create_user(organisation_id, name, email, admin, permissions):
+    """Create a user."""
+    grants = []
+    for spec in permissions:
+        extends = spec.endswith(":parent")
+        permission = spec.removesuffix(":parent")
+        if permission not in ALL_PERMISSIONS:
+            raise click.BadParameter(f"unknown permission {permission}")
+        grants.append({"permission": permission, "parent": extends})
+    user = User(organisation=_get(Organisation, organisation_id), name=name, email=email,
+                admin=admin, permissions=grants)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"user {user.id}")
+
+
+@click.command("create-client")
+@click.option("--user", "user_id", type=int, required=True)
+@click.option("--name", required=True)
+@click.option("--scope", default=None, help="Space-separated scopes (default: no restriction).")
+def create_client(user_id, name, scope):
+    """Create an API client acting as a user; prints its secret once."""
+    credentials = setup.create_client(_get(User, user_id), name, scope)
+    db.session.commit()
+    _print_credentials(credentials, "Created API client:")
+
+
+@click.command("rotate-secret")
+@click.argument("client_id")
+def rotate_secret(client_id):
+    """Give an API client a new secret; prints it once."""
+    client = _client(client_id)
+    secret = client.set_secret()
+    db.session.commit()
+    _print_credentials(setup.Credentials(client.client_id, secret), "New secret:")
+
+
+@click.command("disable-client")
+@click.argument("client_id")
+def disable_client(client_id):
+    """Disable an API client; its tokens stop working at once."""
+    _client(client_id).active = False
+    db.session.commit()
+    click.echo(f"disabled {client_id}")
+
+
+@click.command("bootstrap-client-id")
+def bootstrap_client_id():
+    """Print the bootstrap API client's id."""
+    client_id = setup.bootstrap_client_id()
+    if client_id is None:
+        raise click.ClickException("no bootstrap client yet: run `tiergate setup`")
+    click.echo(client_id)
+
+
+@click.command("spec")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write it (default: openapi/openapi.json of the source tree).")
+def spec_command(output):
+    """Write the OpenAPI document the service serves."""
+    path = Path(output) if output else SPEC_FILE
+    path.write_text(dump(api.spec_dict()))
+    click.echo(f"wrote {path}")
+
+
+def register(app):
+    for command in (setup_command, create_org, create_user, create_client, rotate_secret,
+                    disable_client, bootstrap_client_id, spec_command):
+        app.cli.add_command(command)

@@ -1,0 +1,55 @@
+"""Where the authorization server finds clients and tokens.
+
+The application hands over its session, its client and token models (built on
+oauth.models), its rate limiter and its rule for emulation through ``oauth.init_app``;
+everything in this package reaches them through ``store()``."""
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from oauth import hashing
+
+MAX_TOKEN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Store:
+    session: Any  # Flask-SQLAlchemy's scoped session
+    client_model: type
+    token_model: type
+    limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
+    may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
+
+    def authenticate_client(self, client_id: str, secret: str):
+        """The client, or None; the same work whether the id is unknown, the secret wrong
+        or the client disabled."""
+        model = self.client_model
+        client = self.session.scalar(select(model).where(model.client_id == client_id[:64]))
+        ok = hashing.matches(secret, client.secret_hash if client else None)
+        if ok and client.active and client.user.active:
+            return client
+        return None
+
+    def find_token(self, token_string: str):
+        if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
+            return None
+        token, client = self.token_model, self.client_model
+        query = select(token).where(token.token_hash == hashing.digest(token_string))
+        # The client's user is nearly always the token's: loaded once, then found in the
+        # identity map, rather than joined a second time with its organisation.
+        return self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
+
+    def add_token(self, access_token: str, client, user, scope: str, expires_in: int) -> None:
+        """Record a token of ``client`` acting as ``user``; the caller commits."""
+        self.session.add(self.token_model(
+            token_hash=hashing.digest(access_token), client_pk=client.id, user_id=user.id,
+            real_user_id=client.user_id, scope=scope, issued_at=int(time.time()),
+            expires_in=expires_in))
+
+
+def store() -> Store:
+    return current_app.extensions["oauth"]
