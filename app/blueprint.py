@@ -8,11 +8,11 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter
 
-ID_MAX = 2**31 - 1
+from app.schemas.common import ID_MAX
 
 
 class IdConverter(IntegerConverter):
-    """<id:name>: a record id, 1 to 2**31-1; anything else is simply not found (404)."""
+    """<id:name>: a record id, 1 to ID_MAX; anything else is simply not found (404)."""
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=ID_MAX)

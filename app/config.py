@@ -52,7 +52,6 @@ def from_environment() -> dict:
 class Defaults:
     """Settings that are not read from the environment."""
 
-    JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS = {}  # connections idle for a second are pinged: see database
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -67,4 +66,13 @@ class Defaults:
     RATELIMIT_STRATEGY = "tiergate-fixed-window"  # app.ratelimit.OneTripFixedWindow
 
     PAGE_SIZE_DEFAULT = 20
-    PAGE_SIZE_MAX = 100
+
+    # flask-cors: any origin may call the API (it takes bearer tokens, not cookies).
+    CORS_ORIGINS = "*"
+    CORS_SEND_WILDCARD = True
+    CORS_ALLOW_HEADERS = [  # what browsers may send: the usual, and the headers this API reads
+        "X-Requested-With", "Content-Type", "Accept", "Origin", "Authorization",
+        "Idempotency-Key", "X-Request-Id"]
+    CORS_EXPOSE_HEADERS = [
+        "X-Request-Id", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset",
+        "Retry-After", "WWW-Authenticate"]

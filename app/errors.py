@@ -8,6 +8,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from oauth.routes import is_oauth_request
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,7 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
     response = jsonify(body)
     response.status_code = status
     # RFC 6749 section 5.2 answers are application/json; everything else is a problem document.
-    response.mimetype = ("application/json" if request.path.startswith("/oauth/")
-                         else PROBLEM_CONTENT_TYPE)
+    response.mimetype = "application/json" if is_oauth_request() else PROBLEM_CONTENT_TYPE
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -94,7 +94,7 @@ def handle_http_exception(error: HTTPException):
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     extra = dict(data.get("extra") or {})
-    if request.path.startswith("/oauth/") and error.code in OAUTH_REQUEST_ERRORS:
+    if is_oauth_request() and error.code in OAUTH_REQUEST_ERRORS:
         extra.setdefault("error", "invalid_request")  # RFC 6749 section 5.2 clients read this
     return problem_response(error.code, detail, code=data.get("code"), headers=headers,
                             errors=errors, **extra)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import flask_limiter
 from flask import current_app, has_request_context, request
+from flask_cors import CORS
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -54,6 +55,7 @@ class Limiter(flask_limiter.Limiter):
         super().init_app(app)
 
 
+cors = CORS()
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate(directory=str(Path(__file__).resolve().parent / "migrations"),
                   render_as_batch=True)  # SQLite alters tables by copying them

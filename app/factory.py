@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import oauth
 from app import audit, commands, config, database, errors, ratelimit, requests, resources, tenancy
 from app.blueprint import IdConverter
-from app.extensions import db, limiter, migrate
+from app.extensions import cors, db, limiter, migrate
 from app.models import AccessToken, ApiClient
 from openapi import api
 
@@ -48,5 +48,7 @@ def register_request_path(app: Flask) -> None:
     ratelimit.init_app(app)
     # 4. The view: its @require_scope checks the bearer token and scope (401, 403), its
     #    schema the arguments (400, 422), and app.tenancy the records' reach (404, 422).
-    # 5. Whatever the outcome: rate-limit headers, request id, CORS, the access log line.
+    # 5. Whatever the outcome: rate-limit headers, request id and the access log line;
+    #    flask-cors adds the CORS headers (and answers preflights with what is allowed).
     app.after_request(requests.finish_response)
+    cors.init_app(app)

@@ -7,21 +7,24 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
+from app.schemas.common import Id
+
+PAGE_SIZE_MAX = 100
 
 
 class PageArgs(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000),
                              metadata={"description": "The page of results to retrieve"})
-    per_page = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=100),
-                                 metadata={"description": "Results per page (default 20, at most 100)"})
+    per_page = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(min=1, max=PAGE_SIZE_MAX),
+        metadata={"description": f"Results per page (default 20, at most {PAGE_SIZE_MAX})"})
 
 
 class ListArgs(PageArgs):
     """Paging, and ``organisation`` to narrow a list to one organisation in reach."""
 
-    organisation = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=2**31 - 1),
-        metadata={"description": "Only records of this organisation (in reach)"})
+    organisation = Id(
+        strict=False, metadata={"description": "Only records of this organisation (in reach)"})
 
 
 class PageMetaSchema(ma.Schema):

@@ -1,8 +1,7 @@
 """Rate limits: one budget per API client (per address when unauthenticated).
 
 flask-limiter counts; this module picks the key, counts in one Redis round trip, and
-writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window as the
-002 seed defines it.
+writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window.
 """
 import time
 
@@ -11,6 +10,7 @@ from limits import parse
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import limiter
 from oauth.protector import token_from_header
@@ -70,6 +70,10 @@ def rate_limit_key() -> str:
     token = token_from_header()
     if token is not None:
         return f"client:{token.client.client_id}"
+    return _address_key()
+
+
+def _address_key() -> str:
     return f"addr:{request.remote_addr}"
 
 
@@ -83,7 +87,11 @@ def _budget_as_it_stands() -> tuple[int, int, float]:
     """(limit, remaining, reset_at) of the client's budget, without counting this request:
     for a request refused before the limiter saw it (415, 413)."""
     item = parse(current_app.config["RATE_LIMIT"])
-    reset_at, remaining = limiter.limiter.get_window_stats(item, rate_limit_key(), GLOBAL_SCOPE)
+    try:
+        key = rate_limit_key()
+    except SQLAlchemyError:  # the token could not be looked up: the answer is a 503 anyway
+        key = _address_key()
+    reset_at, remaining = limiter.limiter.get_window_stats(item, key, GLOBAL_SCOPE)
     return item.amount, remaining, reset_at
 
 

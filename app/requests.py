@@ -1,24 +1,23 @@
-"""What every request and response goes through: request id, CORS, body checks, access log."""
+"""What every request and response goes through: request id, body checks, access log.
+
+The order of the steps is in app.factory.register_request_path."""
 import functools
-import json
 import logging
 import time
 import uuid
 
 from flask import g, has_request_context, make_response, request
+from pythonjsonlogger import json as jsonlogger
 
 from app import ratelimit
 from app.errors import fail
 from oauth.protector import authenticated_token
+from oauth.routes import is_oauth_request
 
 log = logging.getLogger("tiergate.access")
 
-CORS_ALLOW_HEADERS = ", ".join((  # the 002 seed's list, plus the headers this API reads
-    "X-Requested-With", "Content-Type", "Accept", "Origin", "Authorization",
-    "Idempotency-Key", "X-Request-Id"))
-CORS_EXPOSE_HEADERS = ", ".join((
-    "X-Request-Id", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset",
-    "Retry-After", "WWW-Authenticate"))
+RENAMED_FIELDS = {"asctime": "time", "levelname": "level", "name": "logger",
+                  "exc_info": "exception"}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 FORM_MIMETYPES = {"application/x-www-form-urlencoded"}
 
@@ -37,15 +36,18 @@ def start_request():
 
 
 def check_request():
-    """JSON API bodies must be JSON, OAuth bodies form-encoded (RFC 6749), and no
-    parameter may hold NUL, which no database stores."""
+    """JSON API bodies must be JSON, OAuth bodies form-encoded (RFC 6749), no larger than
+    MAX_CONTENT_LENGTH (413), and no parameter may hold NUL, which no database stores."""
     sources = (request.args, request.form) if _is_form() else (request.args,)
     if any("\x00" in key or "\x00" in value
            for source in sources for key, value in source.items(multi=True)):
         fail(400, "Parameters may not contain NUL characters.")
-    if request.method not in BODY_METHODS or not request.content_length and not request.data:
+    if request.method not in BODY_METHODS:
         return
-    if request.path.startswith("/oauth/"):
+    body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
+    if not body and not request.content_length:  # (a parsed form leaves no raw data)
+        return
+    if is_oauth_request():
         if not _is_form():
             fail(415, "Send the request body as application/x-www-form-urlencoded.")
     elif request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
@@ -69,19 +71,9 @@ def no_store(view):
     return wrapper
 
 
-def _allowed_methods() -> str:
-    rule = request.url_rule
-    methods = rule.methods if rule is not None else {"GET", "POST", "PUT", "DELETE"}
-    return ", ".join(sorted(methods | {"OPTIONS"}))
-
-
 def finish_response(response):
     ratelimit.add_headers(response)
     response.headers["X-Request-Id"] = g.get("request_id") or str(uuid.uuid4())
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = _allowed_methods()
-    response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
-    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
     _log_request(response)
     return response
 
@@ -113,22 +105,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id and the
-    record's structured fields (the access line's method, path, status, ...)."""
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """One JSON object per line: time, level, logger, message, and the record's own fields
+    (the request id on every line; method, path, status, ... on the access line)."""
 
-    FIELDS = ("request_id", "method", "path", "status", "duration_ms", "client_id",
-              "organisation")
+    def __init__(self):
+        super().__init__(["asctime", "levelname", "name", "message"],
+                         datefmt="%Y-%m-%dT%H:%M:%S%z", rename_fields=RENAMED_FIELDS)
 
-    def format(self, record):
-        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-                 "level": record.levelname, "logger": record.name,
-                 "message": record.getMessage()}
-        entry.update({field: getattr(record, field) for field in self.FIELDS
-                      if getattr(record, field, None) is not None})
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+    def process_log_record(self, log_data):
+        return {key: value for key, value in log_data.items() if value is not None}
 
 
 def configure_logging():

@@ -18,6 +18,11 @@ from oauth.throttle import throttle_failed_authentication
 blp = Blueprint("oauth", __name__, description="OAuth 2.0 authorization server")
 
 FORM = "application/x-www-form-urlencoded"
+PATH_PREFIX = "/oauth/"  # token, revoke, introspect: RFC 6749 requests and answers
+
+
+def is_oauth_request() -> bool:
+    return request.path.startswith(PATH_PREFIX)
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 
 

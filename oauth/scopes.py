@@ -35,14 +35,6 @@ ALL_SCOPES = tuple(SCOPE_PERMISSIONS)
 ALL_PERMISSIONS = tuple(PERMISSION_SCOPES)
 
 
-def scope_for(permission: str) -> str:
-    return PERMISSION_SCOPES[permission]
-
-
-def permission_for(scope: str) -> str:
-    return SCOPE_PERMISSIONS[scope]
-
-
 def split(scope: str | None) -> set[str]:
     return set((scope or "").split())
 

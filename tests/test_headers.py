@@ -4,8 +4,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import ApiClient
+from app.resources import me
 
 RATE_HEADERS = ("X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")
 
@@ -15,8 +16,7 @@ def assert_common_headers(response):
     for name in RATE_HEADERS:
         assert int(response.headers[name]) >= 0, name
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
-    assert response.headers["Access-Control-Allow-Methods"]
+    assert "X-Rate-Limit-Remaining" in response.headers["Access-Control-Expose-Headers"]
 
 
 @pytest.fixture
@@ -72,9 +72,7 @@ def test_429_with_retry_after(client, admin_c, auth):
     assert response.mimetype == "application/problem+json"
 
 
-def test_500_is_problem_json_with_headers(app, client, admin_c, auth, monkeypatch):
-    from app.resources import me
-
+def test_500_is_problem_json_with_headers(client, admin_c, auth, monkeypatch):
     def broken(token):
         raise RuntimeError("boom")
 
@@ -121,17 +119,41 @@ def test_malformed_request_id_is_replaced(client, inbound):
 
 def test_preflight(client):
     response = client.options("/api/v1/organisations", headers={
-        "Origin": "https://example.com", "Access-Control-Request-Method": "POST"})
+        "Origin": "https://example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Authorization, Content-Type, Idempotency-Key"})
     assert response.status_code == 200
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    allowed = {name.strip().lower()
+               for name in response.headers["Access-Control-Allow-Headers"].split(",")}
+    assert allowed == {"authorization", "content-type", "idempotency-key"}
     assert_common_headers(response)
+
+
+def test_a_preflight_asking_for_an_unknown_header_is_not_granted_it(client):
+    response = client.options("/api/v1/organisations", headers={
+        "Origin": "https://example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "X-Unknown"})
+    assert "x-unknown" not in response.headers.get("Access-Control-Allow-Headers", "").lower()
+
+
+@pytest.mark.parametrize("status,request_kwargs", [
+    (415, dict(data="name=x", content_type="text/plain")),
+    (413, dict(data="x" * (1024 * 1024 + 1), content_type="application/json")),
+])
+def test_a_body_refused_before_counting_costs_no_budget(client, admin_c, auth, status,
+                                                        request_kwargs):
+    headers = auth(admin_c)
+    before = int(client.get("/api/v1/me", headers=headers).headers["X-Rate-Limit-Remaining"])
+    refused = client.post("/api/v1/organisations", headers=headers, **request_kwargs)
+    assert refused.status_code == status
+    assert int(refused.headers["X-Rate-Limit-Remaining"]) == before
+    after = int(client.get("/api/v1/me", headers=headers).headers["X-Rate-Limit-Remaining"])
+    assert after == before - 1
 
 
 def test_counting_and_the_headers_take_one_storage_call(app, client, admin_c, auth, monkeypatch):
     """On Redis the hit returns what the headers need: no second and third round trip to
     read the window back."""
-    from app.extensions import limiter
-
     headers = auth(admin_c)
     client.get("/api/v1/me", headers=headers)
     storage = limiter.storage

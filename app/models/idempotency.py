@@ -16,7 +16,6 @@ class IdempotencyKey(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[dict | list | None] = mapped_column(JSON)
-    location: Mapped[str | None] = mapped_column(String(500))
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("client_pk", "key", name="uq_idempotency_client_key"),)

@@ -1,6 +1,8 @@
 """Field types shared by every schema: strict JSON types, no coercion of strings."""
 import marshmallow as ma
 
+ID_MAX = 2**31 - 1  # ids are 32-bit signed integers on every database
+
 
 class StrictBoolean(ma.fields.Boolean):
     """true or false only: not 1, "yes" or "true"."""
@@ -30,7 +32,7 @@ class Whole(ma.fields.Nested):
 
 def Id(*, strict: bool = True, **kwargs):  # noqa: N802 - reads like a field class
     """A record id: a JSON integer in bodies; pass strict=False for query strings."""
-    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=2**31 - 1),
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=ID_MAX),
                              **kwargs)
 
 
