@@ -5,6 +5,7 @@ C, D and E where its permission reaches descendants, on C alone where it does no
 never on A, B, C2 or U: those answer exactly as if the record did not exist: 404 when
 the URL names it, 422 on the field when the body or query string refers to it.
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -249,3 +250,20 @@ def test_visible_but_not_editable_is_403(client, tree, make_caller, auth):
                           headers=auth(caller))
     assert response.status_code == 403
     assert response.json["code"] == "permission_denied"
+
+
+def _rule_of(url: str) -> str:
+    return url.split("?")[0]
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    """A new endpoint cannot be forgotten here: each one under /api/v1 is in ENDPOINTS
+    (or, for a list, in LISTS)."""
+    covered = {(endpoint.method, _rule_of(endpoint.url(_Id()))) for endpoint in ENDPOINTS}
+    covered |= {("GET", url) for url, _ in LISTS}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/me":
+            path = re.sub(r"<[^>]+>", "{id}", rule.rule)
+            routed |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed - covered == set()
