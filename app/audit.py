@@ -7,6 +7,7 @@ from flask import g, has_request_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from oauth.protector import authenticated_token
@@ -47,6 +48,27 @@ def _rows(session: Session, actor):
                 "request_id": g.get("request_id"),
                 "changes": changes,
             }
+
+
+def record_moved(organisation_ids, changes: list[str]) -> None:
+    """Lines for the organisations of a moved subtree, changed by one bulk UPDATE that the
+    flush hook cannot see; written in the caller's transaction."""
+    actor = authenticated_token()
+    db.session.add_all(AuditEvent(
+        at=utcnow(), action="update", resource_type="organisations", resource_id=org_id,
+        organisation_id=org_id, user_id=actor.user_id, real_user_id=actor.real_user_id,
+        client_id=actor.client.client_id, request_id=g.get("request_id"), changes=changes)
+        for org_id in organisation_ids)
+
+
+def token_event(action: str, token) -> None:
+    """A line for what happened to a token (issued for an emulation, revoked), with the
+    user it acts as and the real one; written in the caller's transaction."""
+    db.session.add(AuditEvent(
+        at=utcnow(), action=action, resource_type="access_tokens", resource_id=token.id,
+        organisation_id=token.user.organisation_id, user_id=token.user_id,
+        real_user_id=token.real_user_id, client_id=token.client.client_id,
+        request_id=g.get("request_id") if has_request_context() else None))
 
 
 def init_app(_app) -> None:

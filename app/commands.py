@@ -2,14 +2,17 @@
 from pathlib import Path
 
 import click
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from flask import current_app
 from flask_migrate import stamp, upgrade
 from sqlalchemy import inspect, select
 
 from app import bootstrap as setup
 from app.extensions import db
-from app.models import ApiClient, Organisation, User
+from app.models import AccessToken, ApiClient, Organisation, User
 from oauth.scopes import ALL_PERMISSIONS
+from oauth.store import store
 from openapi import SPEC_FILE, api, dump
 
 
@@ -34,6 +37,11 @@ def _client(client_id: str) -> ApiClient:
     return client
 
 
+def _matches_the_models() -> bool:
+    with db.engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+
+
 @click.command("setup")
 @click.option("--demo/--no-demo", default=False, help="Seed a demo organisation tree when empty.")
 def setup_command(demo):
@@ -41,7 +49,9 @@ def setup_command(demo):
     organisation, its admin and an API client (and the demo tree with --demo)."""
     tables = set(inspect(db.engine).get_table_names())
     if "organisations" in tables and "alembic_version" not in tables:
-        stamp(revision="0001")  # a database made before migrations: it matches the first one
+        # Made without migrations: by `setup` before they existed (the first one's schema),
+        # or from the models as they are now (create_all).
+        stamp(revision="head" if _matches_the_models() else "0001")
     upgrade()
     credentials = setup.bootstrap(current_app.config["BOOTSTRAP_CLIENT_ID"],
                                   current_app.config["BOOTSTRAP_CLIENT_SECRET"])
@@ -110,8 +120,10 @@ def rotate_secret(client_id):
 @click.command("disable-client")
 @click.argument("client_id")
 def disable_client(client_id):
-    """Disable an API client; its tokens stop working at once."""
-    _client(client_id).active = False
+    """Disable an API client; its tokens are revoked at once."""
+    client = _client(client_id)
+    client.active = False
+    store().revoke_tokens(AccessToken.client_pk == client.id)
     db.session.commit()
     click.echo(f"disabled {client_id}")
 

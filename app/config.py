@@ -44,6 +44,7 @@ def from_environment() -> dict:
         "ACCESS_TOKEN_EXPIRES_IN": int(os.environ.get("ACCESS_TOKEN_EXPIRES_IN", "3600")),
         "ISSUER": os.environ.get("ISSUER") or None,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
     }

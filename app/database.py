@@ -2,10 +2,10 @@
 import time
 
 from flask import has_request_context, request
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 
-from app.extensions import AUTOCOMMIT_TWINS
+from app.extensions import AUTOCOMMIT_TWINS, db
 
 
 def init_app(app, db) -> None:
@@ -29,6 +29,13 @@ def init_app(app, db) -> None:
                 session.rollback()
             except exc.SQLAlchemyError:  # the connection is gone; the response stands
                 session.close()
+
+
+def lock_for_transaction(name: str) -> None:
+    """Serialise the transactions that take the lock ``name``, until each commits or rolls
+    back: a PostgreSQL advisory lock; SQLite already runs one writing request at a time."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -26,7 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.init_app(app)
     oauth.init_app(app, api, session=db.session, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
-                   may_emulate=tenancy.may_emulate)
+                   may_emulate=tenancy.may_emulate, audit=audit.token_event)
     for blueprint in resources.blueprints():
         api.register_blueprint(blueprint)
     commands.register(app)

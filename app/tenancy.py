@@ -17,6 +17,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Organisation, User
 from oauth.protector import authenticated_token, required_permission
+from oauth.scopes import SCOPE_PERMISSIONS
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,18 @@ def get_or_404(model, record_id: int, permission: str | None = None, *, lock: bo
     return record
 
 
+def _view_permission(model) -> str | None:
+    """The permission that shows records of ``model`` in their own right (users ->
+    user:view), None for a model without a resource of its own."""
+    return SCOPE_PERMISSIONS.get(f"{model.__tablename__.replace('_', '-')}:read")
+
+
 def _refuse_missing(model, record_id: int, permission: str, field: str | None):
-    resource, _, action = permission.partition(":")
-    view = f"{resource}:view"
-    if action != "view" and current_user().grant(view) is not None:
+    """Only a caller who may see the record is told it exists but is out of its reach for
+    ``permission``; anyone else gets the answer of an id never used."""
+    action = permission.partition(":")[2]
+    view = _view_permission(model)
+    if view not in (None, permission) and current_user().grant(view) is not None:
         visible = db.session.scalar(scoped(model, view).where(model.id == record_id))
         if visible is not None:
             fail(403, f"You may see {model.__name__} {record_id} but not {action} it.",
@@ -108,17 +117,18 @@ def _refuse_missing(model, record_id: int, permission: str, field: str | None):
     fail(404, detail)
 
 
-def organisation_or_404(organisation_id: int, permission: str | None = None) -> Organisation:
-    return get_or_404(Organisation, organisation_id, permission)
+def organisation_or_404(organisation_id: int, permission: str | None = None, *,
+                        lock: bool = False) -> Organisation:
+    return get_or_404(Organisation, organisation_id, permission, lock=lock)
 
 
 def owner_for_create(organisation_id: int | None, permission: str | None = None,
-                     field: str = "organisation") -> Organisation:
+                     field: str = "organisation", *, lock: bool = False) -> Organisation:
     """The organisation a new record goes to: the one named in ``field`` (in reach) or
     the caller's."""
     if organisation_id is None:
-        return organisation_or_404(current_user().organisation_id, permission)
-    return get_or_404(Organisation, organisation_id, permission, field=field)
+        return organisation_or_404(current_user().organisation_id, permission, lock=lock)
+    return get_or_404(Organisation, organisation_id, permission, field=field, lock=lock)
 
 
 def missing_grants(organisation: Organisation, admin: bool, permissions: list[dict],

@@ -6,6 +6,7 @@ from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTy
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import g, request
 from flask_smorest import Blueprint
+from sqlalchemy.exc import SQLAlchemyError
 
 from oauth.problems import refuse
 from oauth.scopes import SCOPE_PERMISSIONS
@@ -41,6 +42,16 @@ def authenticated_token() -> object | None:
     return g.get("authlib_server_oauth2_token")
 
 
+def _revoke_for_good(token) -> None:
+    """An emulation that became invalid stays ended, whatever changes back later."""
+    session = store().session
+    try:
+        store().revoke_tokens(type(token).id == token.id)
+        session.commit()
+    except SQLAlchemyError:  # refused now all the same; revoked on its next use
+        session.rollback()
+
+
 def _emulation_still_allowed(token) -> bool:
     """An emulation ends as soon as its real user could no longer start it."""
     return store().may_emulate(token.real_user, token.user)
@@ -54,6 +65,7 @@ class Validator(BearerTokenValidator):
         if token is None or token.is_expired() or token.is_revoked():
             raise InvalidTokenError(realm=REALM)
         if token.emulating and not _emulation_still_allowed(token):
+            _revoke_for_good(token)
             raise InvalidTokenError(realm=REALM)
         if self.scope_insufficient(" ".join(token.effective_scopes()), scopes):
             raise InsufficientScopeError()

@@ -1,4 +1,8 @@
 """/oauth/* and /.well-known/oauth-authorization-server."""
+import functools
+import ipaddress
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import current_app, request
 from flask_smorest import Blueprint
 
@@ -23,6 +27,31 @@ PATH_PREFIX = "/oauth/"  # token, revoke, introspect: RFC 6749 requests and answ
 
 def is_oauth_request() -> bool:
     return request.path.startswith(PATH_PREFIX)
+
+
+def _secure_transport() -> bool:
+    """https (a trusted proxy's counts: TRUSTED_PROXIES), a client on this machine, or
+    plain http allowed outright for development (ALLOW_INSECURE_HTTP)."""
+    if request.scheme == "https" or current_app.config["ALLOW_INSECURE_HTTP"]:
+        return True
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
+def secure_transport_only(view):
+    """Client secrets and tokens cross only https (RFC 6749 section 3.2): over plain http
+    from another machine the answer is 400 invalid_request, before anything is read."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _secure_transport():
+            return server.handle_error_response(None, InvalidRequestError(
+                "Use https: client credentials and tokens are not sent over plain http."))
+        return view(*args, **kwargs)
+
+    return wrapper
 CLIENT_AUTH = [{"clientBasic": []}, {}]
 
 
@@ -55,6 +84,7 @@ def _oauth_errors(*statuses):
                        "content": {"application/json": {"schema": TokenSchema}}},
                **_oauth_errors(400, 401, 415, 429)},
 )
+@secure_transport_only
 @throttle_failed_authentication
 def issue_token():
     return server.create_token_response()
@@ -68,6 +98,7 @@ def issue_token():
     responses={"200": {"description": "Revoked, or not a token of this client: the same answer"},
                **_oauth_errors(400, 401, 415, 429)},
 )
+@secure_transport_only
 @throttle_failed_authentication
 def revoke_token():
     return server.create_endpoint_response("revocation")
@@ -82,6 +113,7 @@ def revoke_token():
                        "content": {"application/json": {"schema": IntrospectionSchema}}},
                **_oauth_errors(400, 401, 415, 429)},
 )
+@secure_transport_only
 @throttle_failed_authentication
 def introspect_token():
     return server.create_endpoint_response("introspection")

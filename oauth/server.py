@@ -1,11 +1,14 @@
 """The authorization server: client-credentials grant, revocation, introspection."""
+import time
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer as FlaskAuthorizationServer
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import (
     InvalidClientError,
     InvalidRequestError,
     InvalidScopeError,
+    OAuth2Request,
     grants,
 )
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -54,6 +57,9 @@ class AuthorizationServer(FlaskAuthorizationServer):
         request.auth_method = method
         return client
 
+    def create_oauth2_request(self, request):
+        return _TransportCheckedRequest(flask_request)
+
     def handle_error_response(self, request, error):
         """RFC 6749 section 5.2 body, with the problem-details members beside it."""
         status, body, headers = error(self.get_error_uri(request, error))
@@ -75,6 +81,20 @@ class AuthorizationServer(FlaskAuthorizationServer):
         response = super().handle_response(status_code, payload, headers)
         response.mimetype = "application/json"
         return response
+
+
+class _TransportCheckedRequest(FlaskOAuth2Request):
+    """Authlib refuses plain http unless the URL's host is loopback, and raises that outside
+    its error handling (a 500 for anyone who sends a Host header). Whether the transport
+    will do is decided before Authlib sees the request, by oauth.routes.secure_transport_only
+    (https, a trusted proxy's https, a loopback client, or ALLOW_INSECURE_HTTP), so Authlib
+    is shown the request as the https one it was allowed to be."""
+
+    def __init__(self, request):
+        OAuth2Request.__init__(self, method=request.method, headers=request.headers,
+                               uri=request.url.replace("http://", "https://", 1))
+        self._request = request
+        self.payload = FlaskOAuth2Payload(request)
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
@@ -114,7 +134,9 @@ class _OwnTokensOnly:
 
 class RevocationEndpoint(_OwnTokensOnly, _RevocationEndpoint):
     def revoke_token(self, token, request):
-        token.revoke()
+        """Revoke the token and the emulations started from it, and say so in the audit trail."""
+        store().revoke_tokens(type(token).id == token.id)
+        store().audit("emulation.ended" if token.emulating else "token.revoked", token)
         store().session.commit()
 
 
@@ -146,14 +168,17 @@ def save_token(token_data, request):
     store().session.commit()
 
 
-def issue_token(client, user, scope: str) -> dict:
-    """A token for ``client`` acting as ``user`` (emulation), outside the grant flow; the
-    caller commits."""
-    expires_in = current_app.config["ACCESS_TOKEN_EXPIRES_IN"]
+def issue_emulation_token(started_by, user, scope: str) -> tuple[object, dict]:
+    """A token acting as ``user`` for the client of the token ``started_by``, outside the
+    grant flow: the new row and the response body. It never outlives ``started_by``, and
+    revoking that revokes it; the caller commits."""
+    left = started_by.expires_at - int(time.time())
+    expires_in = max(1, min(current_app.config["ACCESS_TOKEN_EXPIRES_IN"], left))
     access_token = hashing.new_secret()
-    store().add_token(access_token, client, user, scope, expires_in)
-    return {"access_token": access_token, "token_type": "Bearer",
-            "expires_in": expires_in, "scope": scope}
+    token = store().add_token(access_token, started_by.client, user, scope, expires_in,
+                              parent=started_by)
+    return token, {"access_token": access_token, "token_type": "Bearer",
+                   "expires_in": expires_in, "scope": scope}
 
 
 server = AuthorizationServer()

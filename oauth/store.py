@@ -5,10 +5,11 @@ oauth.models), its rate limiter and its rule for emulation through ``oauth.init_
 everything in this package reaches them through ``store()``."""
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from oauth import hashing
@@ -23,6 +24,7 @@ class Store:
     token_model: type
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
+    audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
 
     def authenticate_client(self, client_id: str, secret: str):
         """The client, or None; the same work whether the id is unknown, the secret wrong
@@ -43,12 +45,29 @@ class Store:
         # identity map, rather than joined a second time with its organisation.
         return self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
 
-    def add_token(self, access_token: str, client, user, scope: str, expires_in: int) -> None:
-        """Record a token of ``client`` acting as ``user``; the caller commits."""
-        self.session.add(self.token_model(
+    def add_token(self, access_token: str, client, user, scope: str, expires_in: int,
+                  parent=None):
+        """Record a token of ``client`` acting as ``user`` (started from the token ``parent``,
+        for an emulation) and return it; the caller commits."""
+        token = self.token_model(
             token_hash=hashing.digest(access_token), client_pk=client.id, user_id=user.id,
             real_user_id=client.user_id, scope=scope, issued_at=int(time.time()),
-            expires_in=expires_in))
+            expires_in=expires_in, parent_id=parent.id if parent is not None else None)
+        self.session.add(token)
+        return token
+
+    def revoke_tokens(self, *criteria) -> None:
+        """Revoke, for good, the tokens matching ``criteria`` and every token started from
+        one of them (emulations), however deep; the caller commits."""
+        token, now = self.token_model, datetime.now(timezone.utc)
+        matching = token.revoked_at.is_(None), *criteria
+        while True:
+            revoked = self.session.scalars(
+                update(token).where(*matching).values(revoked_at=now).returning(token.id)
+                .execution_options(synchronize_session="fetch")).all()
+            if not revoked:
+                return
+            matching = token.revoked_at.is_(None), token.parent_id.in_(revoked)
 
 
 def store() -> Store:

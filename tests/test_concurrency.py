@@ -3,6 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
 from tests import live
 
@@ -64,3 +65,39 @@ def test_concurrent_invoices_get_gap_free_unique_numbers(api):
         results = list(pool.map(create, range(20)))
     assert {status for status, _ in results} == {201}
     assert sorted(number for _, number in results) == [f"INV-2026-{n:04d}" for n in range(1, 21)]
+
+
+def _organisation(base, session, name, parent=None):
+    body = {"name": name} if parent is None else {"name": name, "parent": parent}
+    response = session.post(f"{base}/api/v1/organisations", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_crossing_moves_leave_a_consistent_tree(api, server_env):
+    """X under Y and Y under X at the same moment: exactly one wins, the other is a 409."""
+    base, session = api
+
+    def move(args):
+        moved, parent = args
+        return session.put(f"{base}/api/v1/organisations/{moved}", json={"parent": parent},
+                           timeout=60).status_code
+
+    for round_ in range(8):
+        x = _organisation(base, session, f"X{round_}")
+        y = _organisation(base, session, f"Y{round_}")
+        _organisation(base, session, f"X{round_} child", parent=x)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(move, [(x, y), (y, x)]))
+        assert statuses == [200, 409], statuses
+    url = server_env.get("DATABASE_URL") or f"sqlite:///{server_env['INSTANCE_PATH']}/tiergate.db"
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, parent_id, path, depth FROM organisations"))
+        by_id = {row.id: row for row in rows}
+    engine.dispose()
+    assert len(by_id) == 1 + 8 * 3
+    for org in by_id.values():
+        parent = by_id.get(org.parent_id)
+        assert org.path == (parent.path if parent else "/") + f"{org.id}/", org
+        assert org.depth == (parent.depth + 1 if parent else 0), org

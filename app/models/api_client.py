@@ -48,6 +48,9 @@ class AccessToken(TokenMixin, db.Model):
     issued_at: Mapped[int] = mapped_column(Integer, default=lambda: int(time.time()))
     expires_in: Mapped[int] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token an emulation was started from: revoking it revokes this one.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("access_tokens.id", name="fk_access_tokens_parent_id"), index=True)
 
     client: Mapped[ApiClient] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)

@@ -1,16 +1,15 @@
 from flask.views import MethodView
-from sqlalchemy import update
 
 from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.models import AccessToken, ApiClient, User
-from app.models.base import utcnow
 from app.pagination import PageArgs, page_of, paginate
 from app.requests import no_store
 from app.schemas.api_client import ApiClientSchema, ApiClientWithSecretSchema
 from oauth.protector import require_scope
+from oauth.store import store
 
 blp = Blueprint("api_clients", __name__, url_prefix="/api/v1",
                 description="API clients (client-credentials) and their secrets")
@@ -67,11 +66,7 @@ class ApiClientById(MethodView):
         client = tenancy.get_or_404(ApiClient, client_pk)
         tenancy.require_covers(client.user, "disable the API client of")
         client.active = False
-        db.session.execute(
-            update(AccessToken)
-            .where(AccessToken.client_pk == client.id, AccessToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        store().revoke_tokens(AccessToken.client_pk == client.id)
         db.session.commit()
 
 

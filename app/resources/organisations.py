@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from app import tenancy
+from app import audit, database, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -33,7 +33,8 @@ class Organisations(MethodView):
     @blp.alt_response(409, description="The hierarchy would grow too deep")
     def post(self, data):
         """Create a child organisation (of the caller's own by default)."""
-        parent = tenancy.owner_for_create(data.pop("parent_id", None), field="parent")
+        _lock_tree()
+        parent = tenancy.owner_for_create(data.pop("parent_id", None), field="parent", lock=True)
         _require_depth(parent.depth + 1)
         organisation = Organisation(**data)
         db.session.add(organisation)
@@ -57,14 +58,23 @@ class OrganisationById(MethodView):
     @blp.alt_response(409, description="The move would put it under itself")
     def put(self, data, organisation_id):
         """Change an organisation; a new ``parent`` moves it with its whole subtree."""
-        organisation = tenancy.organisation_or_404(organisation_id)
         new_parent_id = data.pop("parent_id", None)
+        if new_parent_id is not None:
+            _lock_tree()
+        organisation = tenancy.organisation_or_404(organisation_id, lock=new_parent_id is not None)
         for field, value in data.items():
             setattr(organisation, field, value)
         if new_parent_id is not None and new_parent_id != organisation.parent_id:
             _move(organisation, new_parent_id)
         db.session.commit()
         return db.session.get(Organisation, organisation_id)
+
+
+def _lock_tree() -> None:
+    """Moves and new organisations change paths that others read: one at a time, each
+    reading the tree as the previous one left it."""
+    database.lock_for_transaction("organisation-tree")
+    db.session.refresh(tenancy.current_user().organisation)  # its path decides the reach
 
 
 def _require_depth(depth: int) -> None:
@@ -77,14 +87,17 @@ def _move(organisation: Organisation, new_parent_id: int) -> None:
     if organisation.id == caller_org.id:
         fail(403, "An organisation cannot move itself; its parent's users can.",
              code="permission_denied")
-    parent = tenancy.get_or_404(Organisation, new_parent_id, field="parent")
+    parent = tenancy.get_or_404(Organisation, new_parent_id, field="parent", lock=True)
     if parent.is_within(organisation):
         fail(409, "An organisation cannot move under itself or its own descendants.")
     deepest = db.session.scalar(select(func.max(Organisation.depth)).where(
         Organisation.path.startswith(organisation.path)))
     _require_depth(parent.depth + 1 + deepest - organisation.depth)
     db.session.flush()
+    descendants = db.session.scalars(select(Organisation.id).where(
+        Organisation.path.startswith(organisation.path), Organisation.id != organisation.id)).all()
     organisation.move_under(parent)
+    audit.record_moved(descendants, ["depth", "path"])
 
 
 @blp.route("/organisations/<id:organisation_id>/addresses")

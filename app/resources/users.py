@@ -1,19 +1,20 @@
 from flask.views import MethodView
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
-from app import records, tenancy
+from app import audit, records, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import User
+from app.models import AccessToken, User
 from app.pagination import ListArgs, page_of, paginate
 from app.requests import no_store
 from app.schemas.user import UserSchema, UserUpdateSchema
 from oauth import scopes
 from oauth.protector import authenticated_token, require_scope
 from oauth.schemas import TokenSchema
-from oauth.server import issue_token
+from oauth.server import issue_emulation_token
+from oauth.store import store
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1",
                 description="Users, their permissions, and emulation")
@@ -67,6 +68,9 @@ class UserById(MethodView):
             _require_unique_email(user.organisation_id, data["email"])
         if data.get("active") is False and user.id == authenticated_token().real_user_id:
             fail(409, "You cannot disable the user you are signed in as.")
+        if data.get("active") is False:  # its tokens end for good, even if it comes back
+            store().revoke_tokens(or_(AccessToken.user_id == user.id,
+                                      AccessToken.real_user_id == user.id))
         return records.update(user, data)
 
 
@@ -74,7 +78,7 @@ class UserById(MethodView):
 @require_scope("users:emulate")
 @no_store
 @blp.response(201, TokenSchema)
-@blp.alt_response(409, description="Already emulating, or the user is disabled")
+@blp.alt_response(409, description="Already emulating, yourself, or the user is disabled")
 def emulate(user_id):
     """Get a token that acts as this user; revoking it ends the emulation."""
     target = tenancy.get_or_404(User, user_id)
@@ -82,10 +86,14 @@ def emulate(user_id):
     token = authenticated_token()
     if token.emulating:
         fail(409, "End the current emulation before starting another.")
+    if target.id == token.user_id:
+        fail(409, "You cannot emulate yourself; use your own token.")
     if not target.active:
         fail(409, "That user is disabled.")
     scope = scopes.join(token.effective_scopes() & target.held_scopes())
-    issued = issue_token(token.client, target, scope)
+    emulation, issued = issue_emulation_token(token, target, scope)
+    db.session.flush()
+    audit.token_event("emulation.started", emulation)
     db.session.commit()
     return issued
 

@@ -193,6 +193,7 @@ class TestFailureThrottle:
         assert int(throttled.headers["Retry-After"]) >= 1
         assert throttled.mimetype == "application/json"
         other_address = client.post("/oauth/token", data=post_credentials(reseller),
+                                    base_url="https://localhost",
                                     environ_base={"REMOTE_ADDR": "10.1.2.3"})
         assert other_address.status_code == 200
 

@@ -1,0 +1,159 @@
+"""Findings of the hostile review (issue 11): each test failed on the code before it."""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AccessToken, AuditEvent
+
+GRANT = {"grant_type": "client_credentials"}
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def emulate(client, headers, user_id):
+    return client.post(f"/api/v1/users/{user_id}/emulation", headers=headers)
+
+
+def revoke(client, caller, token):
+    return client.post("/oauth/revoke", data={"token": token}, headers=caller.basic)
+
+
+@pytest.fixture
+def member(tree, make_user):
+    return make_user(tree.D, permissions=["organisation:view", "user:view"], name="Tom Jones")
+
+
+class TestEmulationCannotOutliveItsStart:
+    def test_emulating_yourself_is_refused(self, client, admin_c, auth):
+        response = emulate(client, auth(admin_c), admin_c.user.id)
+        assert response.status_code == 409
+        assert "yourself" in response.json["detail"]
+
+    def test_an_emulation_token_expires_with_the_token_that_started_it(
+            self, client, admin_c, member, get_token):
+        token = get_token(admin_c)
+        row = db.session.scalar(select(AccessToken).order_by(AccessToken.id.desc()))
+        row.issued_at -= 3600 - 100  # 100 seconds left
+        db.session.commit()
+        response = emulate(client, bearer(token), member.id)
+        assert response.status_code == 201
+        assert 0 < response.json["expires_in"] <= 100
+
+    def test_revoking_the_token_that_started_it_ends_the_emulation(
+            self, client, admin_c, member, get_token):
+        token = get_token(admin_c)
+        emulation = emulate(client, bearer(token), member.id).json["access_token"]
+        assert client.get("/api/v1/me", headers=bearer(emulation)).status_code == 200
+        assert revoke(client, admin_c, token).status_code == 200
+        assert client.get("/api/v1/me", headers=bearer(emulation)).status_code == 401
+
+    def test_start_and_end_are_audited_with_both_users(self, client, admin_c, member, auth):
+        emulation = emulate(client, auth(admin_c), member.id).json["access_token"]
+        assert revoke(client, admin_c, emulation).status_code == 200
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action.in_(["emulation.started", "emulation.ended"]))
+            .order_by(AuditEvent.id)).all()
+        assert [(e.action, e.user_id, e.real_user_id, e.client_id) for e in events] == [
+            ("emulation.started", member.id, admin_c.user.id, admin_c.client_id),
+            ("emulation.ended", member.id, admin_c.user.id, admin_c.client_id)]
+
+
+class TestDisabledIsRevoked:
+    def test_re_enabling_a_user_does_not_bring_its_tokens_back(
+            self, client, tree, make_caller, auth):
+        admin_b = make_caller(tree.B, admin=True)
+        worker = make_caller(tree.C, permissions=["user:view"])
+        token = auth(worker)
+        url = f"/api/v1/users/{worker.user.id}"
+        assert client.put(url, json={"active": False}, headers=auth(admin_b)).status_code == 200
+        assert client.put(url, json={"active": True}, headers=auth(admin_b)).status_code == 200
+        assert client.get("/api/v1/me", headers=token).status_code == 401
+        assert client.get("/api/v1/me", headers=auth(worker)).status_code == 200  # a new one
+
+    def test_an_emulation_that_became_invalid_stays_ended(
+            self, client, tree, make_caller, make_user, auth):
+        real = make_caller(tree.C, permissions=["user:view+", "user:emulate+"])
+        target = make_user(tree.D, permissions=["user:view"])
+        token = emulate(client, auth(real), target.id).json["access_token"]
+        granted = list(real.user.permissions)
+        real.user.permissions = [{"permission": "user:view", "parent": True}]
+        db.session.commit()
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+        real.user.permissions = granted
+        db.session.commit()
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+class TestNoExistenceLeak:
+    def test_a_user_out_of_reach_reads_as_an_id_never_used(
+            self, client, tree, make_caller, make_user, auth):
+        caller = make_caller(tree.C, permissions=["api_client:view+", "api_client:edit+"])
+        out_of_edit_reach = make_user(tree.D)
+        out_of_edit_reach.admin = True  # stronger than the caller: not coverable
+        db.session.commit()
+        never_used = client.post("/api/v1/api-clients", json={"name": "x", "user": 999999},
+                                 headers=auth(caller))
+        other = make_user(tree.C2)
+        sibling = client.post("/api/v1/api-clients", json={"name": "x", "user": other.id},
+                              headers=auth(caller))
+        assert (sibling.status_code, never_used.status_code) == (422, 422)
+        assert sibling.json["errors"]["user"].replace(str(other.id), "N") == \
+            never_used.json["errors"]["user"].replace("999999", "N")
+
+    def test_no_403_naming_a_record_without_its_view_permission(
+            self, client, tree, make_caller, make_user, auth):
+        caller = make_caller(tree.C, permissions=["api_client:view+", "api_client:edit",
+                                                  "user:view"])
+        descendant_user = make_user(tree.D)
+        response = client.post("/api/v1/api-clients", json={"name": "x",
+                                                            "user": descendant_user.id},
+                               headers=auth(caller))
+        # user:view reaches C only: user 'descendant_user' is as unknown as an unused id
+        assert response.status_code == 422
+        assert response.json["errors"] == {"user": f"User {descendant_user.id} was not found."}
+
+
+class TestPlainHttp:
+    """Credentials and tokens cross only https; plain http from another machine is a 400,
+    never a 500."""
+
+    ENDPOINTS = ("/oauth/token", "/oauth/revoke", "/oauth/introspect")
+
+    @pytest.mark.parametrize("path", ENDPOINTS)
+    def test_plain_http_from_another_machine_is_400(self, client, admin_c, path):
+        response = client.post(path, data={**GRANT, "token": "x"}, headers=admin_c.basic,
+                               base_url="http://api.example.com",
+                               environ_base={"REMOTE_ADDR": "192.0.2.10"})
+        assert response.status_code == 400
+        assert response.json["error"] == "invalid_request"
+        assert "https" in response.json["error_description"]
+
+    def test_any_host_name_from_this_machine_is_fine(self, client, admin_c):
+        response = client.post("/oauth/token", data=GRANT, headers=admin_c.basic,
+                               base_url="http://api.example.com")
+        assert response.status_code == 200
+
+    def test_https_from_another_machine_is_fine(self, client, admin_c):
+        response = client.post("/oauth/token", data=GRANT, headers=admin_c.basic,
+                               base_url="https://api.example.com",
+                               environ_base={"REMOTE_ADDR": "192.0.2.10"})
+        assert response.status_code == 200
+
+
+@pytest.mark.config(TRUSTED_PROXIES=1)
+def test_https_at_a_trusted_proxy_counts(client, admin_c):
+    response = client.post("/oauth/token", data=GRANT, base_url="http://api.example.com",
+                           headers={**admin_c.basic, "X-Forwarded-Proto": "https",
+                                    "X-Forwarded-For": "192.0.2.10"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert response.status_code == 200
+
+
+@pytest.mark.config(ALLOW_INSECURE_HTTP=True)
+def test_plain_http_when_development_allows_it(client, admin_c):
+    response = client.post("/oauth/token", data=GRANT, headers=admin_c.basic,
+                           base_url="http://api.example.com",
+                           environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert response.status_code == 200
