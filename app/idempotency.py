@@ -4,15 +4,17 @@ The key is reserved (committed) before the create runs, so two concurrent reques
 one key cannot both create: the second is told the first is in progress, and later
 retries replay the stored response. Keys belong to the API client; a key reused with a
 different request is refused. Only successful responses are stored, so a failed create
-can be retried with the same key."""
+can be retried with the same key. A replay repeats the create's reach checks first: a
+caller who lost the right gets the refusal, not the stored answer."""
 import functools
 import hashlib
 from datetime import timedelta
 
-from flask import make_response, request
+from flask import g, make_response, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -62,6 +64,7 @@ def _replay(client_pk: int, key: str, fingerprint: str):
     if earlier.status_code is None:
         fail(409, "A request with this Idempotency-Key is still in progress.",
              code="idempotency_key_in_progress")
+    tenancy.recheck(earlier.reach_checks or [])  # allowed then is not enough: allowed now?
     response = make_response(earlier.body, earlier.status_code)
     response.headers["Idempotent-Replayed"] = "true"
     return response
@@ -90,6 +93,7 @@ def idempotent(view):
             raise
         if 200 <= response.status_code < 300:
             record.status_code, record.body = response.status_code, response.get_json()
+            record.reach_checks = g.get("reach_checks", [])
         else:
             db.session.delete(record)
         db.session.commit()

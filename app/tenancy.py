@@ -11,6 +11,7 @@ The permission checked is the one the view's scope stands for (``customers:write
 """
 from dataclasses import dataclass
 
+from flask import g
 from sqlalchemy import Select, select
 
 from app.errors import fail
@@ -86,6 +87,7 @@ def get_or_404(model, record_id: int, permission: str | None = None, *, lock: bo
     the request invalid (422 on that field) rather than the URL unknown.
     ``lock`` re-reads it with SELECT ... FOR UPDATE, held until the transaction ends."""
     permission = permission or required_permission()
+    g.setdefault("reach_checks", []).append([model.__name__, record_id, permission, field])
     query = scoped(model, permission).where(model.id == record_id)
     if lock:
         query = query.with_for_update(of=model).execution_options(populate_existing=True)
@@ -99,6 +101,14 @@ def _view_permission(model) -> str | None:
     """The permission that shows records of ``model`` in their own right (users ->
     user:view), None for a model without a resource of its own."""
     return SCOPE_PERMISSIONS.get(f"{model.__tablename__.replace('_', '-')}:read")
+
+
+def recheck(checks: list) -> None:
+    """Repeat an earlier request's look-ups (``g.reach_checks`` as it left them), for a
+    replay: it gets the refusal the same request would get now, if any."""
+    models = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
+    for model_name, record_id, permission, field in checks:
+        get_or_404(models[model_name], record_id, permission, field=field)
 
 
 def _refuse_missing(model, record_id: int, permission: str, field: str | None):

@@ -157,3 +157,17 @@ def test_plain_http_when_development_allows_it(client, admin_c):
                            base_url="http://api.example.com",
                            environ_base={"REMOTE_ADDR": "192.0.2.10"})
     assert response.status_code == 200
+
+
+def test_a_replay_is_refused_to_a_caller_who_lost_the_right(client, tree, make_caller, auth):
+    caller = make_caller(tree.C, permissions=["customer:view+", "customer:edit+"])
+    create = dict(json={"account": "Jane", "organisation": tree.D.id},
+                  headers={**auth(caller), "Idempotency-Key": "k-1"})
+    assert client.post("/api/v1/customers", **create).status_code == 201
+    caller.user.permissions = [{"permission": "customer:view", "parent": True},
+                               {"permission": "customer:edit", "parent": False}]
+    db.session.commit()
+    replay = client.post("/api/v1/customers", **create)
+    assert replay.status_code == 422
+    assert "Idempotent-Replayed" not in replay.headers
+    assert list(replay.json["errors"]) == ["organisation"]

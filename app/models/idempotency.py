@@ -16,6 +16,8 @@ class IdempotencyKey(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[dict | list | None] = mapped_column(JSON)
+    # The records the create looked up through app.tenancy: checked again on a replay.
+    reach_checks: Mapped[list | None] = mapped_column(JSON)
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("client_pk", "key", name="uq_idempotency_client_key"),)
