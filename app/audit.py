@@ -61,6 +61,13 @@ def record_moved(organisation_ids, changes: list[str]) -> None:
         for org_id in organisation_ids)
 
 
+def record_command(obj, changes: list[str]) -> None:
+    """A line for a change made from the command line (no API client, no user)."""
+    db.session.add(AuditEvent(
+        at=utcnow(), action="update", resource_type=obj.__tablename__, resource_id=obj.id,
+        organisation_id=_organisation_of(obj), client_id="tiergate-cli", changes=changes))
+
+
 def token_event(action: str, token) -> None:
     """A line for what happened to a token (issued for an emulation, revoked), with the
     user it acts as and the real one; written in the caller's transaction."""

@@ -5,14 +5,17 @@ from decimal import Decimal
 import flask_smorest
 import marshmallow as ma
 from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.routing import IntegerConverter
 
 from app.schemas.common import ID_MAX
 
 
 class IdConverter(IntegerConverter):
-    """<id:name>: a record id, 1 to ID_MAX; anything else is simply not found (404)."""
+    """<id:name>: a record id, 1 to ID_MAX in ASCII digits; anything else is simply not
+    found (404)."""
+
+    regex = r"[0-9]+"  # werkzeug's \d+ also matches other scripts' digits
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=ID_MAX)
@@ -37,6 +40,20 @@ def _unsafe_text(data) -> bool:
     return False
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list) -> dict:
+    """A JSON object naming a key twice is refused, not read as its last value."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(f"the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
 class Parser(FlaskParser):
     def _raw_load_json(self, req):
         if not is_json_request(req):
@@ -47,15 +64,20 @@ class Parser(FlaskParser):
         if not text.strip():
             raise ma.ValidationError("A JSON body is required.")
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError:
             raise
+        except _DuplicateKey as error:
+            raise json.JSONDecodeError(str(error), text, 0) from error
         except (ValueError, RecursionError) as error:  # huge integers, absurd nesting
-            raise json.JSONDecodeError("Invalid JSON body", text, 0) from error
+            raise json.JSONDecodeError("not a JSON document this API can read", text, 0) from error
         if _unsafe_text(data):
-            raise json.JSONDecodeError("Strings may not contain NUL or lone surrogates", text, 0)
+            raise json.JSONDecodeError("strings may not contain NUL or lone surrogates", text, 0)
         return data
 
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
+        abort(400, exc=error, messages={"json": [f"Invalid JSON body: {detail}."]})
 
     def load_querystring(self, req, schema):
         """A single-valued parameter given twice is an error, not a silent first pick."""

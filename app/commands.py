@@ -8,6 +8,7 @@ from flask import current_app
 from flask_migrate import stamp, upgrade
 from sqlalchemy import inspect, select
 
+from app import audit
 from app import bootstrap as setup
 from app.extensions import db
 from app.models import AccessToken, ApiClient, Organisation, User
@@ -113,6 +114,7 @@ def rotate_secret(client_id):
     """Give an API client a new secret; prints it once."""
     client = _client(client_id)
     secret = client.set_secret()
+    audit.record_command(client, ["secret_rotated_at"])
     db.session.commit()
     _print_credentials(setup.Credentials(client.client_id, secret), "New secret:")
 
@@ -124,6 +126,7 @@ def disable_client(client_id):
     client = _client(client_id)
     client.active = False
     store().revoke_tokens(AccessToken.client_pk == client.id)
+    audit.record_command(client, ["active"])
     db.session.commit()
     click.echo(f"disabled {client_id}")
 

@@ -23,7 +23,10 @@ DEFAULT_CODES = {
 }
 
 
-OAUTH_REQUEST_ERRORS = {400, 405, 413, 415}
+# The RFC 6749 ``error`` of an /oauth answer refused before Authlib saw the request
+# (otherwise invalid_request).
+OAUTH_ERRORS = {429: "temporarily_unavailable", 500: "server_error",
+                503: "temporarily_unavailable"}
 
 
 def fail(status: int, detail: str, *, code: str | None = None, headers=None, errors=None,
@@ -62,6 +65,8 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
         "request_id": g.get("request_id"),
         "code": code or DEFAULT_CODES.get(status, "error"),
     }
+    if is_oauth_request():  # RFC 6749 section 5.2: clients read ``error``
+        extra.setdefault("error", OAUTH_ERRORS.get(status, "invalid_request"))
     body.update({key: value for key, value in extra.items() if value is not None})
     if errors:
         body["errors"] = errors
@@ -94,8 +99,6 @@ def handle_http_exception(error: HTTPException):
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     extra = dict(data.get("extra") or {})
-    if is_oauth_request() and error.code in OAUTH_REQUEST_ERRORS:
-        extra.setdefault("error", "invalid_request")  # RFC 6749 section 5.2 clients read this
     return problem_response(error.code, detail, code=data.get("code"), headers=headers,
                             errors=errors, **extra)
 

@@ -6,8 +6,9 @@ import logging
 import time
 import uuid
 
-from flask import g, has_request_context, make_response, request
+from flask import current_app, g, has_request_context, make_response, request
 from pythonjsonlogger import json as jsonlogger
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import ratelimit
 from app.errors import fail
@@ -45,6 +46,10 @@ def check_request():
     if request.method not in BODY_METHODS:
         return
     body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
+    if request.content_length is None and len(body) >= current_app.config["MAX_CONTENT_LENGTH"]:
+        # A chunked body is cut at the limit, not refused, by werkzeug: what reaches the
+        # limit was (almost surely) longer.
+        raise RequestEntityTooLarge()
     if not body and not request.content_length:  # (a parsed form leaves no raw data)
         return
     if is_oauth_request():

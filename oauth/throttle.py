@@ -30,7 +30,8 @@ def throttle_failed_authentication(view):
             reset_at, _ = counter.get_window_stats(item, *key)
             retry = max(1, int(reset_at - time.time()))
             refuse(429, "Too many failed client authentications; try again later.",
-                   code="too_many_failed_authentications", headers={"Retry-After": str(retry)})
+                   code="too_many_failed_authentications", headers={"Retry-After": str(retry)},
+                   error="temporarily_unavailable")
         response = view(*args, **kwargs)
         if response.status_code == 401:
             counter.hit(item, *key)

@@ -1,4 +1,7 @@
 """Findings of the hostile review (issue 11): each test failed on the code before it."""
+import base64
+import io
+
 import pytest
 from sqlalchemy import select
 
@@ -171,3 +174,62 @@ def test_a_replay_is_refused_to_a_caller_who_lost_the_right(client, tree, make_c
     assert replay.status_code == 422
     assert "Idempotent-Replayed" not in replay.headers
     assert list(replay.json["errors"]) == ["organisation"]
+
+
+class TestSmallerFindings:
+    @pytest.mark.parametrize("raw", ["\x00client:secret", "client:sec\x00ret", "cli\x07ent:x"])
+    def test_control_characters_in_basic_credentials_are_invalid_client(self, client, raw):
+        header = "Basic " + base64.b64encode(raw.encode()).decode()
+        response = client.post("/oauth/token", data=GRANT, headers={"Authorization": header})
+        assert response.status_code == 401
+        assert response.json["error"] == "invalid_client"
+
+    @pytest.mark.config(AUTH_FAILURE_LIMIT="2 per minute")
+    def test_the_failed_authentication_throttle_answers_with_an_oauth_error(self, client,
+                                                                            admin_c):
+        wrong = {**GRANT, "client_id": admin_c.client_id, "client_secret": "wrong"}
+        statuses = [client.post("/oauth/token", data=wrong).status_code for _ in range(3)]
+        assert statuses == [401, 401, 429]
+        throttled = client.post("/oauth/token", data=wrong)
+        assert throttled.json["error"] == "temporarily_unavailable"
+
+    @pytest.mark.parametrize("path", ["/api/v1/customers/%D9%A3", "/api/v1/customers/%EF%BC%93"])
+    def test_path_ids_are_ascii_digits(self, client, tree, make_caller, auth, path):
+        caller = make_caller(tree.C, permissions=["customer:view", "customer:edit"])
+        headers = auth(caller)
+        for _ in range(3):
+            client.post("/api/v1/customers", json={"account": "x"}, headers=headers)
+        assert client.get("/api/v1/customers/3", headers=headers).status_code == 200
+        assert client.get(path, headers=headers).status_code == 404
+
+    def test_a_key_twice_in_one_object_is_400(self, client, admin_c, auth):
+        response = client.post("/api/v1/customers", data='{"account": "a", "account": "b"}',
+                               content_type="application/json", headers=auth(admin_c))
+        assert response.status_code == 400
+        assert "'account' appears twice" in response.json["detail"]
+
+    def test_a_chunked_body_over_the_limit_is_413(self, client, admin_c, auth):
+        body = b'{"account": "' + b"x" * (1024 * 1024) + b'"}'
+        response = client.post("/api/v1/customers", input_stream=io.BytesIO(body),
+                               content_type="application/json",
+                               headers={**auth(admin_c), "Transfer-Encoding": "chunked"},
+                               environ_overrides={"wsgi.input_terminated": True})
+        assert response.status_code == 413
+
+    def test_filters_out_of_reach_are_422_on_the_field(self, client, tree, admin_c, auth,
+                                                       make_caller):
+        sibling = client.post("/api/v1/customers", json={"account": "x"},
+                              headers=auth(make_caller(tree.C2, admin=True)))
+        response = client.get(f"/api/v1/invoices?customer_id={sibling.json['id']}",
+                              headers=auth(admin_c))
+        assert response.status_code == 422
+        assert list(response.json["errors"]) == ["customer_id"]
+
+    def test_a_move_audits_the_whole_moved_subtree(self, client, tree, auth, make_caller):
+        admin_a = make_caller(tree.A, admin=True)
+        response = client.put(f"/api/v1/organisations/{tree.C.id}", json={"parent": tree.C2.id},
+                              headers=auth(admin_a))
+        assert response.status_code == 200
+        audited = set(db.session.scalars(select(AuditEvent.resource_id).where(
+            AuditEvent.resource_type == "organisations", AuditEvent.action == "update")))
+        assert {tree.C.id, tree.D.id, tree.E.id} <= audited

@@ -147,11 +147,15 @@ ENDPOINTS = [
              body=lambda c: {**INVOICE_BODY, "customer_id": c.id, "organisation": c.organisation_id},
              refused=422),
     Endpoint("GET", lambda o: f"/api/v1/invoices?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/invoices?customer_id={c.id}", 200,
+             make_target=_customer, refused=422),
     Endpoint("GET", lambda p: f"/api/v1/payments/{p.id}", 200, make_target=_payment),
     Endpoint("POST", lambda i: "/api/v1/payments", 201, make_target=_invoice,
              body=lambda i: {"invoice_id": i.id, "amount": "5.00", "date": "2026-01-20",
                              "method": "card"}, refused=422),
     Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda i: f"/api/v1/payments?invoice_id={i.id}", 200,
+             make_target=_invoice, refused=422),
 ]
 
 

@@ -34,8 +34,9 @@ def _filtered(query, args):
         query = query.where(Invoice.status == status, Invoice.due_date >= date.today())
     elif status:
         query = query.where(Invoice.status == status)
-    if args.get("customer_id"):
-        query = query.where(Invoice.customer_id == args["customer_id"])
+    if args.get("customer_id"):  # a customer out of reach is a 422 on the field
+        customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
+        query = query.where(Invoice.customer_id == customer.id)
     return within_dates(query, Invoice.date, args)
 
 

@@ -4,7 +4,7 @@ from app import tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Payment
+from app.models import Invoice, Payment
 from app.pagination import page_of, paginate, within_dates
 from app.schemas.payment import PaymentListArgs, PaymentSchema
 from app.services.payments import record_payment
@@ -21,8 +21,9 @@ class Payments(MethodView):
     def get(self, args):
         """List payments in reach, by invoice and date."""
         query = tenancy.scoped(Payment, organisation=args.get("organisation"))
-        if args.get("invoice_id"):
-            query = query.where(Payment.invoice_id == args["invoice_id"])
+        if args.get("invoice_id"):  # an invoice out of reach is a 422 on the field
+            invoice = tenancy.get_or_404(Invoice, args["invoice_id"], field="invoice_id")
+            query = query.where(Payment.invoice_id == invoice.id)
         return paginate(within_dates(query, Payment.date, args).order_by(Payment.id), args)
 
     @require_scope("payments:write")
