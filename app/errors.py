@@ -81,8 +81,8 @@ def problem_response(status: int, detail: str | None = None, *, code=None, heade
 
 def handle_http_exception(error: HTTPException):
     db.session.rollback()  # a refused request leaves nothing half-written behind
-    if error.code >= 500:
-        original = getattr(error, "original_exception", None)
+    original = getattr(error, "original_exception", None)
+    if original is not None:  # a refusal we raise (a 503 of /readyz, say) is not an error
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
     data = getattr(error, "data", None) or {}
     errors = data.get("errors")

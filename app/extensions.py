@@ -47,11 +47,13 @@ def _forget_how_the_transaction_ran(session, transaction):
 
 
 class Limiter(flask_limiter.Limiter):
-    """flask-limiter's, taking the function that keys a request's budget at init_app."""
+    """flask-limiter's, taking the function that keys a request's budget at init_app, and
+    starting each app on its own storage as alive (tests make several apps per process)."""
 
     def init_app(self, app, key_func=None):
         if key_func is not None:
             self._key_func = key_func
+        self._storage_dead = False
         super().init_app(app)
 
 

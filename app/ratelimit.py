@@ -10,6 +10,7 @@ from limits import parse
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import limiter
@@ -91,7 +92,10 @@ def _budget_as_it_stands() -> tuple[int, int, float]:
         key = rate_limit_key()
     except SQLAlchemyError:  # the token could not be looked up: the answer is a 503 anyway
         key = _address_key()
-    reset_at, remaining = limiter.limiter.get_window_stats(item, key, GLOBAL_SCOPE)
+    try:
+        reset_at, remaining = limiter.limiter.get_window_stats(item, key, GLOBAL_SCOPE)
+    except RedisError:  # the storage went down since the limiter last looked: the full budget
+        reset_at, remaining = time.time() + item.get_expiry(), item.amount
     return item.amount, remaining, reset_at
 
 

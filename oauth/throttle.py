@@ -1,13 +1,17 @@
 """The failed-authentication throttle of the /oauth endpoints."""
 import functools
+import logging
 import time
 
 from flask import current_app, request
 from limits import parse
+from redis.exceptions import RedisError
 
 from oauth.basic import basic_credentials
 from oauth.problems import refuse
 from oauth.store import store
+
+log = logging.getLogger(__name__)
 
 
 def _auth_failure_key() -> tuple[str, ...]:
@@ -24,9 +28,14 @@ def throttle_failed_authentication(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        counter = store().limiter.limiter
+        counter = store().limiter.limiter  # the in-process fallback while the storage is down
         item, key = parse(current_app.config["AUTH_FAILURE_LIMIT"]), _auth_failure_key()
-        if not counter.test(item, *key):
+        try:
+            allowed = counter.test(item, *key)
+        except RedisError:  # down since the limiter last looked: as the limiter does, serve
+            log.warning("rate-limit storage unreachable; failed authentications not counted")
+            return view(*args, **kwargs)
+        if not allowed:
             reset_at, _ = counter.get_window_stats(item, *key)
             retry = max(1, int(reset_at - time.time()))
             refuse(429, "Too many failed client authentications; try again later.",
