@@ -13,6 +13,7 @@ from oauth.scopes import SCOPE_PERMISSIONS
 from oauth.store import store
 
 REALM = "tiergate"
+AUTHENTICATED_CLIENT = "oauth_client"  # g: the client authenticated at /oauth/*
 _UNSET = object()
 
 
@@ -40,6 +41,16 @@ def token_from_header() -> object | None:
 def authenticated_token() -> object | None:
     """The token the protector accepted for this request."""
     return g.get("authlib_server_oauth2_token")
+
+
+def request_client() -> object | None:
+    """The API client the request came from, as far as it is known without another query:
+    the client that authenticated at /oauth/*, or the one of the bearer token looked up
+    (accepted or not: a 403 for want of scope is still that client's)."""
+    if g.get(AUTHENTICATED_CLIENT) is not None:
+        return g.get(AUTHENTICATED_CLIENT)
+    looked_up = g.get("_bearer_lookup", (None, None))[1]
+    return looked_up.client if looked_up is not None else None
 
 
 def _revoke_for_good(token) -> None:

@@ -26,3 +26,19 @@ def test_log_lines_are_json(client, admin_c, auth, capsys):
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "abc" and line["status"] == 200 and line["client_id"] == "client-1"
     assert line["level"] == "INFO" and line["message"] == "GET /x 200"
+
+
+def _access_line(caplog, path, status):
+    return next(r for r in caplog.records
+                if r.name == "tiergate.access" and r.path == path and r.status == status)
+
+
+def test_a_403_and_token_issuance_name_the_client_and_organisation(client, tree, make_caller,
+                                                                   auth, caplog):
+    caller = make_caller(tree.C, permissions=["user:view"])
+    caplog.set_level(logging.INFO)
+    headers = auth(caller)
+    assert client.get("/api/v1/customers", headers=headers).status_code == 403
+    for line in (_access_line(caplog, "/oauth/token", 200),
+                 _access_line(caplog, "/api/v1/customers", 403)):
+        assert (line.client_id, line.organisation) == (caller.client_id, tree.C.id)
