@@ -2,17 +2,23 @@
 from pathlib import Path
 
 import click
+import marshmallow as ma
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import current_app
 from flask_migrate import stamp, upgrade
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app import bootstrap as setup
+from app.errors import flatten_messages
 from app.extensions import db
 from app.models import AccessToken, ApiClient, Organisation, User
-from oauth.scopes import ALL_PERMISSIONS
+from app.schemas.api_client import ApiClientSchema
+from app.schemas.organisation import OrganisationSchema
+from app.schemas.user import UserSchema
+from oauth import scopes
 from oauth.store import store
 from openapi import SPEC_FILE, api, dump
 
@@ -57,19 +63,45 @@ def setup_command(demo):
     credentials = setup.bootstrap(current_app.config["BOOTSTRAP_CLIENT_ID"],
                                   current_app.config["BOOTSTRAP_CLIENT_SECRET"])
     if credentials is None:
-        click.echo(f"Database ready; bootstrap client id: {setup.bootstrap_client_id()}")
+        client_id = setup.bootstrap_client_id()
+        click.echo(f"Database ready; bootstrap client id: {client_id}")
+        click.echo(f"  Its secret was shown once. Lost it? `tiergate rotate-secret {client_id}` "
+                   "prints a new one.")
         return
     if demo:
         setup.seed_demo()
     _print_credentials(credentials, "Created the root organisation, its admin and an API client:")
 
 
+def _load(schema, data: dict) -> dict:
+    """``data`` checked by the API's own schema; its errors as one line."""
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        problems = flatten_messages(error.messages)
+        raise click.ClickException("; ".join(f"{field}: {message}"
+                                             for field, message in problems.items())) from None
+
+
+def _commit(duplicate: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise click.ClickException(duplicate) from None
+
+
 @click.command("create-org")
 @click.argument("name")
-@click.option("--parent", type=int, help="Parent organisation id (none: a new root).")
-def create_org(name, parent):
-    """Create an organisation."""
-    organisation = setup.create_organisation(name, _get(Organisation, parent) if parent else None)
+@click.option("--parent", type=int, help="Parent organisation id.")
+@click.option("--root", is_flag=True, help="A new root: a tree of its own, outside every other.")
+def create_org(name, parent, root):
+    """Create an organisation under --parent, or a new root with --root."""
+    if (parent is None) == (not root):
+        raise click.UsageError("Give --parent ID, or --root for a new tree of its own.")
+    fields = _load(OrganisationSchema(), {"name": name})
+    organisation = setup.create_organisation(
+        fields.pop("name"), _get(Organisation, parent) if parent else None, **fields)
     db.session.commit()
     click.echo(f"organisation {organisation.id} {organisation.path}")
 
@@ -83,17 +115,13 @@ def create_org(name, parent):
               help="A permission such as user:view; add :parent to extend it to descendants.")
 def create_user(organisation_id, name, email, admin, permissions):
     """Create a user."""
-    grants = []
-    for spec in permissions:
-        extends = spec.endswith(":parent")
-        permission = spec.removesuffix(":parent")
-        if permission not in ALL_PERMISSIONS:
-            raise click.BadParameter(f"unknown permission {permission}")
-        grants.append({"permission": permission, "parent": extends})
-    user = User(organisation=_get(Organisation, organisation_id), name=name, email=email,
-                admin=admin, permissions=grants)
+    grants = [{"permission": spec.removesuffix(":parent"), "parent": spec.endswith(":parent")}
+              for spec in permissions]
+    fields = _load(UserSchema(), {"name": name, "email": email, "admin": admin,
+                                  "permissions": grants})
+    user = User(organisation=_get(Organisation, organisation_id), **fields)
     db.session.add(user)
-    db.session.commit()
+    _commit("A user with this email already exists in that organisation.")
     click.echo(f"user {user.id}")
 
 
@@ -103,7 +131,14 @@ def create_user(organisation_id, name, email, admin, permissions):
 @click.option("--scope", default=None, help="Space-separated scopes (default: no restriction).")
 def create_client(user_id, name, scope):
     """Create an API client acting as a user; prints its secret once."""
-    credentials = setup.create_client(_get(User, user_id), name, scope)
+    fields = _load(ApiClientSchema(), {"name": name, "scope": scope})
+    user = _get(User, user_id)
+    not_held = scopes.split(fields["scope"]) - user.held_scopes()
+    if not_held:
+        raise click.ClickException(
+            f"User {user.id} does not hold the permission behind: {' '.join(sorted(not_held))} "
+            "(its tokens could never carry them).")
+    credentials = setup.create_client(user, fields["name"], fields["scope"])
     db.session.commit()
     _print_credentials(credentials, "Created API client:")
 

@@ -67,9 +67,56 @@ def test_create_org_user_client_and_rotate(cli, client):
     assert db.session.scalar(select(ApiClient.active).where(ApiClient.client_id == client_id)) is False
 
 
-def test_unknown_permission_is_refused(app, cli):
-    cli("setup")
-    result = app.test_cli_runner().invoke(args=["create-user", "--org", "1", "--name", "x",
-                                                "--email", "x@example.com", "--permission", "god"])
+def refused(app, *args) -> str:
+    """The one line a refused command prints."""
+    result = app.test_cli_runner().invoke(args=list(args))
     assert result.exit_code != 0
-    assert "unknown permission" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 or lines[0].startswith("Usage:"), result.output
+    return result.output
+
+
+def test_unknown_permission_is_refused_with_the_valid_names(app, cli):
+    cli("setup")
+    output = refused(app, "create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
+                     "--permission", "god")
+    assert "permissions.0.permission" in output and "customer:view" in output
+
+
+@pytest.mark.parametrize("args,says", [
+    (("create-org", "Orphan"), "--parent ID, or --root"),
+    (("create-org", "", "--parent", "1"), "name:"),
+    (("create-user", "--org", "1", "--name", "x", "--email", "notanemail"), "email:"),
+    (("create-client", "--user", "1", "--name", "x", "--scope", "customers:view"),
+     "Unknown scope: customers:view"),
+])
+def test_the_cli_checks_what_the_api_checks(app, cli, args, says):
+    cli("setup")
+    assert says in refused(app, *args)
+
+
+def test_a_duplicate_email_is_one_line(app, cli):
+    cli("setup")
+    args = ("create-user", "--org", "1", "--name", "x", "--email", "x@example.com")
+    cli(*args)
+    assert "already exists" in refused(app, *args)
+
+
+def test_a_scope_the_user_cannot_hold_is_refused(app, cli):
+    cli("setup")
+    user = cli("create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
+               "--permission", "user:view")
+    user_id = re.search(r"user (\d+)", user).group(1)
+    assert "does not hold" in refused(app, "create-client", "--user", user_id, "--name", "x",
+                                      "--scope", "customers:read")
+
+
+def test_a_new_root_is_asked_for_explicitly(cli):
+    cli("setup")
+    assert re.search(r"organisation \d+ /\d+/$", cli("create-org", "Other tree", "--root"))
+
+
+def test_the_start_up_message_says_how_to_recover_a_lost_secret(cli):
+    cli("setup")
+    assert "tiergate rotate-secret" in cli("setup")

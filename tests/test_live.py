@@ -50,3 +50,9 @@ def test_memory_limits_with_several_workers_are_refused(tmp_path):
                             timeout=60)
     assert result.returncode != 0
     assert "in-memory rate limits are counted per process" in result.stdout + result.stderr
+
+
+def test_version(tmp_path):
+    result = live.tiergate(live.environment(tmp_path), "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "Tiergate, version 0.1.0"
