@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import ratelimit
 from app.errors import fail
-from oauth.protector import request_client
+from oauth.protector import request_caller
 from oauth.routes import is_oauth_request
 
 log = logging.getLogger("tiergate.access")
@@ -84,7 +84,7 @@ def finish_response(response):
 
 
 def _log_request(response):
-    client = request_client()
+    caller = request_caller()
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info(
         "%s %s %s %.1fms",
@@ -95,8 +95,8 @@ def _log_request(response):
             "path": request.path,
             "status": response.status_code,
             "duration_ms": round(elapsed, 2),
-            "client_id": client.client_id if client else None,
-            "organisation": client.user.organisation_id if client else None,
+            "client_id": caller[0] if caller else None,
+            "organisation": caller[1] if caller else None,
         },
     )
 

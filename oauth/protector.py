@@ -13,7 +13,6 @@ from oauth.scopes import SCOPE_PERMISSIONS
 from oauth.store import store
 
 REALM = "tiergate"
-AUTHENTICATED_CLIENT = "oauth_client"  # g: the client authenticated at /oauth/*
 _UNSET = object()
 
 
@@ -24,6 +23,8 @@ def _lookup(token_string: str) -> object | None:
         return cached[1]
     token = store().find_token(token_string)
     g._bearer_lookup = (token_string, token)
+    if token is not None:
+        note_caller(token.client, token.user.organisation_id)
     return token
 
 
@@ -43,14 +44,17 @@ def authenticated_token() -> object | None:
     return g.get("authlib_server_oauth2_token")
 
 
-def request_client() -> object | None:
-    """The API client the request came from, as far as it is known without another query:
-    the client that authenticated at /oauth/*, or the one of the bearer token looked up
-    (accepted or not: a 403 for want of scope is still that client's)."""
-    if g.get(AUTHENTICATED_CLIENT) is not None:
-        return g.get(AUTHENTICATED_CLIENT)
-    looked_up = g.get("_bearer_lookup", (None, None))[1]
-    return looked_up.client if looked_up is not None else None
+def note_caller(client, organisation_id: int) -> None:
+    """Remember who sent the request, for its access-log line: noted when the client is
+    known (authenticated at /oauth/*, or its bearer token found), as plain values that
+    stay readable after the request commits."""
+    g.caller = (client.client_id, organisation_id)
+
+
+def request_caller() -> tuple[str, int] | None:
+    """(client id, organisation) of whoever sent the request, if known: a 403 for want of
+    scope is still that client's."""
+    return g.get("caller")
 
 
 def _revoke_for_good(token) -> None:

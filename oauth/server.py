@@ -20,7 +20,7 @@ from flask import request as flask_request
 from oauth import hashing, scopes
 from oauth.basic import basic_credentials
 from oauth.models import AUTH_METHODS
-from oauth.protector import AUTHENTICATED_CLIENT
+from oauth.protector import note_caller
 from oauth.store import store
 
 
@@ -56,7 +56,7 @@ class AuthorizationServer(FlaskAuthorizationServer):
             error.basic_challenge = method == "client_secret_basic"
             raise error
         request.auth_method = method
-        g.setdefault(AUTHENTICATED_CLIENT, client)
+        note_caller(client, client.user.organisation_id)
         return client
 
     def create_oauth2_request(self, request):

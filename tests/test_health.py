@@ -1,4 +1,5 @@
 """/healthz and /readyz, without a token."""
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db, limiter
@@ -9,18 +10,28 @@ def test_healthz(client):
     assert response.status_code == 200 and response.json == {"status": "ok"}
 
 
+@pytest.mark.usefixtures("admin_c")
 def test_readyz_when_all_is_reachable(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "ok"}
+    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "ok",
+                                       "api_client": "ok"}
 
 
+@pytest.mark.usefixtures("admin_c")
 def test_readyz_names_the_failing_part(client, monkeypatch):
     monkeypatch.setattr(limiter.storage, "check", lambda: False)
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "unreachable"}
+    assert response.json["checks"] == {"database": "ok", "rate_limit_storage": "unreachable",
+                                       "api_client": "ok"}
     assert "rate_limit_storage" in response.json["detail"]
+
+
+def test_not_ready_while_nobody_can_get_a_token(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["api_client"] == "none: run `tiergate setup`"
 
 
 def test_database_outage_is_a_503_not_a_500(client, admin_c, auth, monkeypatch):

@@ -47,7 +47,8 @@ def test_a_storage_that_refuses_connections_is_never_a_500(caplog):
     assert _remaining(client.get("/healthz")) >= 0
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json["checks"] == {"database": "ok", "rate_limit_storage": "unreachable"}
+    assert ready.json["checks"] == {"database": "ok", "rate_limit_storage": "unreachable",
+                                    "api_client": "ok"}
     first = _remaining(client.get("/api/v1/me", headers=headers))
     assert _remaining(client.get("/api/v1/me", headers=headers)) == first - 1  # counted here
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
