@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint spec bench bench-reach profile clean
+.PHONY: run test lint spec client bench bench-reach profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(VENV)/.installed-test
 ## Write the served OpenAPI document to openapi/openapi.json (a test fails when it is stale).
 spec: $(VENV)/.installed-run
 	$(BIN)/tiergate spec
+
+## Generate the typed Python client into build/tiergate-api-client (ignored by git).
+client: $(VENV)/.installed-test
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path openapi/openapi.json \
+		--config openapi/client-config.yaml --output-path build/tiergate-api-client --overwrite
 
 ## Static checks (ruff: pyflakes, pycodestyle, bugbear, import order).
 lint: $(VENV)/.installed-test

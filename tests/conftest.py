@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -53,6 +54,10 @@ def backend(request):
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
         with app.app_context():
             db.drop_all()
+            # Not a model's table: left behind, it would tell `tiergate setup` this
+            # database is at an older migration than its create_all schema.
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
             db.create_all()
     return request.param
 
@@ -204,3 +209,21 @@ def server_env(app, backend, tmp_path):
     _empty_tables()
     return live.environment(tmp_path, DATABASE_URL=database_url,
                             RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
+
+
+@pytest.fixture
+def empty_database(backend, tmp_path):
+    """A database with nothing in it, of the test's backend kind."""
+    database_url, _ = backend
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    name = f"tiergate_migrations_{uuid.uuid4().hex[:8]}"
+    admin = database_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+    with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

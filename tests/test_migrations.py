@@ -1,8 +1,4 @@
 """Alembic migrations build exactly the schema the models describe, on each backend."""
-import uuid
-
-import psycopg
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -10,24 +6,6 @@ from sqlalchemy import create_engine, inspect
 
 from app.extensions import db
 from app.factory import create_app
-
-
-@pytest.fixture
-def empty_database(backend, tmp_path):
-    """A database with nothing in it, of the test's backend kind."""
-    database_url, _ = backend
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    name = f"tiergate_migrations_{uuid.uuid4().hex[:8]}"
-    admin = database_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-    with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield database_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(f"{admin}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def test_upgrade_matches_the_models(empty_database):
