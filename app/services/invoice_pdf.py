@@ -1,21 +1,66 @@
-"""The invoice as a PDF document (fpdf2)."""
-import unicodedata
+"""The invoice as a PDF document (fpdf2), in Unicode fonts that pip installs with the project.
+
+Text is set in Fira Sans (Latin with its extensions, Greek, Cyrillic; package fontpkg-fira-sans).
+Characters Fira Sans lacks (Chinese, Japanese, Korean) fall back to Noto Sans CJK JP (packages
+noto-cjk-sans-jp-regular and -bold), which is added to a document only when its text needs it:
+the CJK fonts are 16 MB each, and loading and subsetting them is what makes such a PDF slower.
+fpdf2 embeds only the glyphs used, with a ToUnicode map so that the text can be searched and copied.
+"""
+from functools import cache
+from importlib.resources import files
 
 from fpdf import FPDF
+from fpdf.enums import TableBordersLayout
+from fpdf.fonts import FontFace
+
+TEXT_FONT = "FiraSans"
+FALLBACK_FONT = "NotoSansCJK"
+# (family, style, importable package, file inside it, distribution that pip installs)
+_FONT_FILES = (
+    (TEXT_FONT, "", "fontpkg_fira_sans", "files/FiraSans-Regular.ttf", "fontpkg-fira-sans"),
+    (TEXT_FONT, "B", "fontpkg_fira_sans", "files/FiraSans-Bold.ttf", "fontpkg-fira-sans"),
+    (FALLBACK_FONT, "", "noto_cjk_sans_jp_regular", "NotoSansCJKjp-Regular.otf",
+     "noto-cjk-sans-jp-regular"),
+    (FALLBACK_FONT, "B", "noto_cjk_sans_jp_bold", "NotoSansCJKjp-Bold.otf", "noto-cjk-sans-jp-bold"),
+)
+
+COLUMNS = (  # heading, width (mm; 190 = A4 less the 10 mm margins), alignment
+    ("#", 10, "LEFT"), ("Description", 86, "LEFT"), ("Qty", 20, "RIGHT"),
+    ("Unit price", 28, "RIGHT"), ("Tax %", 16, "RIGHT"), ("Amount", 30, "RIGHT"))
 
 
-def _latin1(text) -> str:
-    """The PDF core fonts cover Latin-1: keep what they can show, approximate the rest."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
-    out = []
-    for char in text:
+class FontMissing(RuntimeError):
+    """A font file the invoice PDF needs is not installed."""
+
+
+@cache
+def font_files() -> dict[tuple[str, str], str]:
+    """(family, style) -> path of the font file, found inside its pip package."""
+    found = {}
+    for family, style, package, name, dist in _FONT_FILES:
         try:
-            char.encode("latin-1")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-            out.append(base or "?")
-    return "".join(out)
+            path = files(package).joinpath(name)
+        except ModuleNotFoundError:
+            path = None
+        if path is None or not path.is_file():
+            raise FontMissing(f"Invoice PDF font {name} not found: the Python package {dist} is missing "
+                              "(`make run` or `pip install -e .` installs it)")
+        found[family, style] = str(path)
+    return found
+
+
+@cache
+def _text_font_chars() -> frozenset[int]:
+    """The code points Fira Sans draws (the regular and bold files cover the same ones)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_files()[TEXT_FONT, ""], lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _needs_fallback(texts) -> bool:
+    chars = _text_font_chars()
+    return any(ord(char) not in chars for text in texts for char in text if not char.isspace())
 
 
 def _money(value) -> str:
@@ -23,55 +68,86 @@ def _money(value) -> str:
 
 
 class _InvoicePDF(FPDF):
-    def cell_text(self, width, text, align="L", bold=False, size=10):
-        self.set_font("Helvetica", "B" if bold else "", size)
-        self.cell(width, 7, _latin1(text), align=align)
+    def set_font(self, family=None, style="", size=0):
+        super().set_font(family, style, size)
+        # fpdf2 2.8.9 sets the font of a line that starts with a fallback-font character inside
+        # that line's q/Q block, so the page is back on the previous font after it (the next
+        # lines come out in the wrong font): set the font on the page now, outside any q/Q.
+        if self.page and not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+
+
+def _new_pdf(regular_texts, bold_texts) -> FPDF:
+    paths = font_files()
+    pdf = _InvoicePDF(format="A4")
+    pdf.set_margins(10, 10, 10)
+    pdf.add_font(TEXT_FONT, "", paths[TEXT_FONT, ""])
+    pdf.add_font(TEXT_FONT, "B", paths[TEXT_FONT, "B"])
+    fallback = [style for style, texts in (("", regular_texts), ("B", bold_texts)) if _needs_fallback(texts)]
+    for style in fallback:
+        pdf.add_font(FALLBACK_FONT, style, paths[FALLBACK_FONT, style])
+    if fallback:
+        # exact_match=False: bold text may borrow the regular CJK glyphs if only those were loaded
+        pdf.set_fallback_fonts([FALLBACK_FONT], exact_match=False)
+    return pdf
 
 
 def render_invoice(invoice, organisation, customer) -> bytes:
-    pdf = _InvoicePDF(format="A4")
-    pdf.set_title(_latin1(f"Invoice {invoice.invoice_number}"))
-    pdf.set_author(_latin1(organisation.name))
-    pdf.add_page()
-    pdf.cell_text(0, organisation.name, bold=True, size=16)
-    pdf.ln(10)
-    pdf.cell_text(0, f"Invoice {invoice.invoice_number}", bold=True, size=13)
-    pdf.ln(8)
-    for label, value in (("Date", invoice.date.isoformat()),
-                         ("Due date", invoice.due_date.isoformat()),
-                         ("Status", invoice.display_status)):
-        pdf.cell_text(30, label)
-        pdf.cell_text(0, value)
-        pdf.ln(6)
-    pdf.ln(4)
-    pdf.cell_text(0, "Bill to", bold=True)
-    pdf.ln(6)
     address = ", ".join(filter(None, (customer.address, customer.city, customer.state,
                                       customer.zip, customer.country)))
-    for line in filter(None, (customer.account, address, customer.email, customer.phone)):
-        pdf.cell_text(0, line)
-        pdf.ln(6)
+    bill_to = [line for line in (customer.account, address, customer.email, customer.phone) if line]
+    details = (("Date", invoice.date.isoformat()), ("Due date", invoice.due_date.isoformat()),
+               ("Status", invoice.display_status))
+    rows = [(str(line.position), line.description, f"{line.qty.normalize():f}", _money(line.amount),
+             f"{line.tax_rate:.2f}", _money(line.line_total)) for line in invoice.items]
+    totals = (("Subtotal", invoice.subtotal, ""), ("Tax", invoice.tax, ""),
+              ("Total", invoice.total, "B"), ("Paid", invoice.amount_paid, ""),
+              ("Balance due", invoice.balance, "B"))
+    title = f"Invoice {invoice.invoice_number}"
+    bold_texts = [organisation.name or "", title]
+    regular_texts = [*bill_to, *(value for _, value in details), *(text for row in rows for text in row),
+                     invoice.notes or ""]
+
+    pdf = _new_pdf(regular_texts, bold_texts)
+    pdf.set_title(title)
+    pdf.set_author(organisation.name or "")
+    pdf.add_page()
+    width = pdf.epw
+
+    pdf.set_font(TEXT_FONT, "B", 16)
+    pdf.multi_cell(width, 8, organisation.name or "", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(TEXT_FONT, "B", 13)
+    pdf.cell(width, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    for label, value in details:
+        pdf.set_font(TEXT_FONT, "", 10)
+        pdf.cell(30, 6, label)
+        pdf.cell(width - 30, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    widths = (10, 80, 20, 25, 20, 30)
-    headings = ("#", "Description", "Qty", "Unit price", "Tax %", "Amount")
-    for width, heading, align in zip(widths, headings, "LLRRRR", strict=True):
-        pdf.cell_text(width, heading, bold=True, align=align)
-    pdf.ln(8)
-    for line in invoice.items:
-        cells = (str(line.position), line.description[:60], f"{line.qty.normalize():f}",
-                 _money(line.amount), f"{line.tax_rate:.2f}", _money(line.line_total))
-        for width, text, align in zip(widths, cells, "LLRRRR", strict=True):
-            pdf.cell_text(width, text, align=align)
-        pdf.ln(7)
+    pdf.set_font(TEXT_FONT, "B", 10)
+    pdf.cell(width, 6, "Bill to", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(TEXT_FONT, "", 10)
+    for line in bill_to:
+        pdf.multi_cell(width, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    for label, value, bold in (("Subtotal", invoice.subtotal, False), ("Tax", invoice.tax, False),
-                               ("Total", invoice.total, True), ("Paid", invoice.amount_paid, False),
-                               ("Balance due", invoice.balance, True)):
-        pdf.cell_text(sum(widths[:-1]), label, align="R", bold=bold)
-        pdf.cell_text(widths[-1], _money(value), align="R", bold=bold)
-        pdf.ln(7)
+
+    with pdf.table(col_widths=[column[1] for column in COLUMNS],
+                   text_align=[column[2] for column in COLUMNS], width=width, align="LEFT",
+                   borders_layout=TableBordersLayout.SINGLE_TOP_LINE, line_height=6,
+                   headings_style=FontFace(emphasis="BOLD"), padding=(1.5, 1)) as table:
+        table.row([column[0] for column in COLUMNS])
+        for row in rows:
+            table.row(row)
+    pdf.ln(2)
+    pdf.set_draw_color(0)
+    label_width = width - COLUMNS[-1][1]
+    for label, value, style in totals:
+        pdf.set_font(TEXT_FONT, style, 10)
+        pdf.cell(label_width, 6, label, align="R")
+        pdf.cell(COLUMNS[-1][1], 6, _money(value), align="R", new_x="LMARGIN", new_y="NEXT")
     if invoice.notes:
         pdf.ln(6)
-        pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(0, 5, _latin1(invoice.notes))
+        pdf.set_font(TEXT_FONT, "", 9)
+        pdf.multi_cell(width, 5, invoice.notes, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

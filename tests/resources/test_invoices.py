@@ -1,9 +1,11 @@
 """Invoices: exact totals, gap-free numbers, the state machine, filters, the PDF."""
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from tests.resources.helpers import make_customer, make_invoice, pay
 
@@ -184,8 +186,69 @@ def test_pdf_shows_the_invoice(client, headers):
     assert invoice["invoice_number"] in text
     assert "1,999.98" in text  # total: 1500 + 300 tax + 199.98
     assert "Web Development" in text and "Hosting" in text
-    assert "Zoë" in text and "ukasz" in text
+    assert "Zoë Łukasz" in text
     assert "Balance due" in text and invoice["due_date"] in text
+
+
+def _pdf_fonts(data: bytes) -> dict[str, str]:
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    return {name: str(font.get_object()["/BaseFont"]) for name, font in page["/Resources"]["/Font"].items()}
+
+
+def _text_by_tounicode(data: bytes) -> str:
+    """The page text as each font's ToUnicode map says (every font here is Type0, 2-byte codes).
+
+    pypdf's extract_text reads the CJK font as 1-byte codes (its /Encoding is an embedded CMap, which
+    pypdf does not parse) and spaces its characters apart; PDF viewers and pdftotext follow the
+    ToUnicode map, as this does."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    maps = {}
+    for name, font in page["/Resources"]["/Font"].items():
+        cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode("latin-1")
+        maps[name] = {int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+                      for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S)
+                      for code, text in re.findall(r"<([0-9A-F]+)> <([0-9A-F]*)>", block)}
+    lines, line, font = [], [], None
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"Tf":
+            font = operands[0]
+        elif operator in (b"Tj", b"TJ"):
+            strings = operands[0] if operator == b"TJ" else operands
+            for raw in (s for s in strings if not isinstance(s, (int, float))):
+                raw = raw.original_bytes if hasattr(raw, "original_bytes") else bytes(raw)
+                line += [maps[font].get(int.from_bytes(raw[i:i + 2], "big"), "\ufffd")
+                         for i in range(0, len(raw), 2)]
+        elif operator == b"ET" and line:
+            lines.append("".join(line))
+            line = []
+    return "\n".join(lines)
+
+
+def test_pdf_shows_names_and_lines_in_any_script(client, headers):
+    long_description = "Consulting: " + "analysis, design and review of the rollout; " * 4 + "END"
+    latin = make_customer(client, headers, account="Zoë Łukasiewicz")
+    invoice = make_invoice(client, headers, customer_id=latin["id"], items=[
+        {"description": "Ελληνικά и кириллица", "amount": "10.00", "qty": "1"},
+        {"description": long_description, "amount": "1.00", "qty": "1"}])
+    response = client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=headers)
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Zoë Łukasiewicz" in text
+    assert "Ελληνικά и кириллица" in text
+    assert "END" in text and len(long_description) > 60  # wrapped in its cell, not cut
+    # Latin, Greek and Cyrillic need no CJK font: it is only embedded when the text needs it
+    assert not any("CJK" in font for font in _pdf_fonts(response.data).values())
+
+    cjk = make_customer(client, headers, account="株式会社テスト")
+    invoice = make_invoice(client, headers, customer_id=cjk["id"], items=[
+        {"description": "ホスティング 한국어 서비스", "amount": "10.00", "qty": "1"}])
+    response = client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=headers)
+    assert response.status_code == 200
+    assert any("NotoSansCJK" in font for font in _pdf_fonts(response.data).values())
+    text = _text_by_tounicode(response.data)
+    assert "株式会社テスト" in text.splitlines()
+    assert "ホスティング 한국어 서비스" in text
+    assert invoice["invoice_number"] in text and "Balance due" in text
 
 
 def test_totals_beyond_the_storable_range_are_422(client, headers):
