@@ -58,13 +58,18 @@ class OrganisationById(MethodView):
     def put(self, data, organisation_id):
         """Change an organisation; a new ``parent`` moves it with its whole subtree."""
         organisation = tenancy.organisation_or_404(organisation_id)
-        new_parent_id = data.pop("parent_id", None)
+        new_parent_id = data.pop("parent_id", organisation.parent_id)
         for field, value in data.items():
             setattr(organisation, field, value)
-        if new_parent_id is not None and new_parent_id != organisation.parent_id:
+        if new_parent_id != organisation.parent_id:
+            if new_parent_id is None:
+                fail(422, "An organisation cannot become a root.",
+                     errors={"parent": "Give the organisation a parent."})
             _move(organisation, new_parent_id)
         db.session.commit()
         return db.session.get(Organisation, organisation_id)
+
+    patch = put
 
 
 def _require_depth(depth: int) -> None:

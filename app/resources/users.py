@@ -69,6 +69,8 @@ class UserById(MethodView):
             fail(409, "You cannot disable the user you are signed in as.")
         return records.update(user, data)
 
+    patch = put
+
 
 @blp.route("/users/<id:user_id>/emulation", methods=["POST"])
 @require_scope("users:emulate")
