@@ -1,14 +1,18 @@
-"""flask-smorest's Blueprint, reading JSON numbers as exact decimals."""
+"""flask-smorest's Blueprint: JSON numbers read as exact decimals, query parameters
+nobody declared refused."""
+import functools
 import json
-from decimal import Decimal
 
 import flask_smorest
 import marshmallow as ma
+from flask import g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.routing import IntegerConverter
 
-from app.schemas.common import ID_MAX
+from app.errors import fail
+from app.money import JsonNumber
+from app.schemas.common import ID_MAX, UNKNOWN_PARAMETER
 
 
 class IdConverter(IntegerConverter):
@@ -55,6 +59,10 @@ def _unique_keys(pairs: list) -> dict:
 
 
 class Parser(FlaskParser):
+    # A query parameter the view does not declare is refused (422), never ignored.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+                                   "query": ma.RAISE, "querystring": ma.RAISE}
+
     def _raw_load_json(self, req):
         if not is_json_request(req):
             if req.get_data(cache=True).strip():
@@ -64,7 +72,7 @@ class Parser(FlaskParser):
         if not text.strip():
             raise ma.ValidationError("A JSON body is required.")
         try:
-            data = json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_keys)
+            data = json.loads(text, parse_float=JsonNumber, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError:
             raise
         except _DuplicateKey as error:
@@ -85,8 +93,28 @@ class Parser(FlaskParser):
                     and name in schema.fields and not isinstance(schema.fields[name], ma.fields.List)}
         if repeated:
             raise ma.ValidationError({name: ["Give this parameter once."] for name in repeated})
+        g.query_declared = True
         return super().load_querystring(req, schema)
+
+
+def _no_undeclared_query(view):
+    """For a view without query parameters: any sent is refused, after the token and the
+    body were checked (this runs innermost, where the view's query schema would have)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.args and not g.get("query_declared"):
+            fail(422, "This operation takes no query parameters.",
+                 errors={name: UNKNOWN_PARAMETER for name in request.args})
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def response(self, *args, **kwargs):
+        """Every view documents its response: there, undeclared query parameters are refused."""
+        document = super().response(*args, **kwargs)
+        return lambda view: document(_no_undeclared_query(view))

@@ -1,4 +1,4 @@
-"""One pager for every list: ?page=&per_page= in, {"data": [...], "meta": {...}} out."""
+"""One pager for every list: ?page=&per_page= (or limit=) in, {"data": [...], "meta": {...}} out."""
 import math
 from functools import cache
 
@@ -7,17 +7,33 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from app.extensions import db
-from app.schemas.common import Id
+from app.schemas.common import UNKNOWN_PARAMETER, Id, Schema
 
 PAGE_SIZE_MAX = 100
 
 
-class PageArgs(ma.Schema):
+class PageArgs(Schema):
+    """The query of every list; a parameter it does not declare is refused (422)."""
+
+    error_messages = {"unknown": UNKNOWN_PARAMETER}
+
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000),
                              metadata={"description": "The page of results to retrieve"})
     per_page = ma.fields.Integer(
         load_default=None, validate=ma.validate.Range(min=1, max=PAGE_SIZE_MAX),
         metadata={"description": f"Results per page (default 20, at most {PAGE_SIZE_MAX})"})
+    limit = ma.fields.Integer(
+        load_only=True, validate=ma.validate.Range(min=1, max=PAGE_SIZE_MAX),
+        metadata={"description": "Another name for per_page"})
+
+    @ma.post_load
+    def _limit_is_per_page(self, data, **kwargs):
+        limit = data.pop("limit", None)
+        if limit is not None:
+            if data.get("per_page") not in (None, limit):
+                raise ma.ValidationError("Give per_page or limit, not both.", "limit")
+            data["per_page"] = limit
+        return data
 
 
 class ListArgs(PageArgs):
@@ -27,7 +43,7 @@ class ListArgs(PageArgs):
         strict=False, metadata={"description": "Only records of this organisation (in reach)"})
 
 
-class PageMetaSchema(ma.Schema):
+class PageMetaSchema(Schema):
     current_page = ma.fields.Integer(required=True)
     per_page = ma.fields.Integer(required=True)
     total_pages = ma.fields.Integer(required=True)

@@ -9,6 +9,7 @@ from flask_smorest.spec import prepare_response
 
 from app.blueprint import ID_SCHEMA, IdConverter
 from app.errors import PROBLEM_CONTENT_TYPE
+from app.money import ExactDecimal
 from app.schemas.problem import ProblemSchema
 from oauth.scopes import SCOPE_DESCRIPTIONS
 from openapi.complete import RESPONSE_HEADERS, complete, header_refs
@@ -49,6 +50,8 @@ class Api(flask_smorest.Api):
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
         self.flask_plugin.register_converter(IdConverter, lambda converter: dict(ID_SCHEMA))
+        # No type of its own: its metadata says string, or oneOf string and number.
+        self.ma_plugin.map_to_openapi_type(ExactDecimal, None, None)
         for name, (description, schema) in RESPONSE_HEADERS.items():
             self.spec.components.header(name, {"description": description, "schema": schema})
         self.spec.components.security_scheme("oauth2", {

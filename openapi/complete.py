@@ -42,8 +42,8 @@ def _singular(word: str) -> str:
 
 def operation_id(method: str, path: str) -> str:
     """GET /customers -> list_customers, POST -> create_customer, GET /customers/{id} ->
-    get_customer, PUT -> update_customer, DELETE -> delete_customer; nested paths name
-    their parent: list_organisation_addresses."""
+    get_customer, PUT -> update_customer, PATCH -> patch_customer, DELETE ->
+    delete_customer; nested paths name their parent: list_organisation_addresses."""
     if (method, path) in SPECIAL_IDS:
         return SPECIAL_IDS[(method, path)]
     words = [w.replace("-", "_") for w in path.split("/")
@@ -52,7 +52,7 @@ def operation_id(method: str, path: str) -> str:
     *parents, name = [_singular(w) for w in words[:-1]] + [words[-1]]
     prefix = "_".join(parents + [""]) if parents else ""
     if is_item:
-        verb = {"get": "get", "put": "update", "delete": "delete", "patch": "update"}[method]
+        verb = {"get": "get", "put": "update", "delete": "delete", "patch": "patch"}[method]
         return f"{verb}_{prefix}{_singular(name)}"
     if method == "post":
         return f"create_{prefix}{_singular(name)}"

@@ -48,6 +48,8 @@ class CustomerById(MethodView):
         """Change the fields sent; the others stay."""
         return records.update(tenancy.get_or_404(Customer, customer_id), data)
 
+    patch = put
+
     @require_scope("customers:write")
     @blp.response(204)
     @blp.alt_response(409, description="The customer has invoices")

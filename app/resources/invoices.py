@@ -11,7 +11,7 @@ from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Customer, Invoice, Organisation
-from app.models.invoice import OPEN_STATUSES, OVERDUE, UNPAID
+from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
 from app.pagination import page_of, paginate, within_dates
 from app.schemas.invoice import (
     InvoiceCreateSchema,
@@ -28,10 +28,8 @@ blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoice
 
 def _filtered(query, args):
     status = args.get("status")
-    if status == OVERDUE:
+    if status == OVERDUE:  # a subset of Unpaid and Partially Paid, which include it
         query = query.where(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < date.today())
-    elif status in OPEN_STATUSES:
-        query = query.where(Invoice.status == status, Invoice.due_date >= date.today())
     elif status:
         query = query.where(Invoice.status == status)
     if args.get("customer_id"):  # a customer out of reach is a 422 on the field
@@ -84,31 +82,51 @@ class InvoiceById(MethodView):
     @blp.response(200, InvoiceSchema)
     @blp.alt_response(409, description="Not allowed in the invoice's status")
     def put(self, data, invoice_id):
-        """Change the fields sent. A Paid or Void invoice keeps its items (409)."""
+        """Change the fields sent. A Paid or Void invoice keeps its items (409); values
+        equal to the invoice's own (as GET shows them) are no change."""
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
         status = data.pop("status", None)
-        if set(data) - {"notes"}:
+        changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
+        if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
-        if "customer_id" in data:
+        if "customer_id" in changes:
             invoice.customer_id = invoicing.customer_of(invoice.organisation_id,
-                                                        data.pop("customer_id")).id
-        if "items" in data:
-            invoicing.set_items(invoice, data.pop("items"))
-        for field, value in data.items():
+                                                        changes.pop("customer_id")).id
+        if "items" in changes:
+            invoicing.set_items(invoice, changes.pop("items"))
+        for field, value in changes.items():
             setattr(invoice, field, value)
         if invoice.due_date < invoice.date:
             fail(422, "The due date is before the invoice date.",
                  errors={"due_date": "Must not be before the invoice date."})
-        if status:
+        if status and status != invoice.display_status:
+            if status not in (DRAFT, UNPAID, VOID):
+                fail(422, f"{status} follows from payments and the due date; it cannot be set.",
+                     errors={"status": "Set Draft, Unpaid or Void."})
             invoicing.change_status(invoice, status)
         db.session.commit()
         return invoice
 
+    patch = put
+
+
+LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
+
+
+def _same(invoice: Invoice, field: str, value) -> bool:
+    """Whether ``value`` is what ``invoice`` already has; items only when every line is
+    given in full (as GET shows it) and equal."""
+    if field != "items":
+        return getattr(invoice, field) == value
+    return len(value) == len(invoice.items) and all(
+        set(sent) == set(LINE_FIELDS) and all(sent[key] == getattr(line, key) for key in LINE_FIELDS)
+        for sent, line in zip(value, invoice.items, strict=True))
+
 
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
-@blp.doc(responses={"200": {"description": "The invoice as a PDF document", "content": {
-    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+              description="The invoice as a PDF document")
 def invoice_pdf(invoice_id):
     """Download the invoice as a PDF."""
     invoice = tenancy.get_or_404(Invoice, invoice_id)

@@ -58,16 +58,22 @@ class OrganisationById(MethodView):
     @blp.alt_response(409, description="The move would put it under itself")
     def put(self, data, organisation_id):
         """Change an organisation; a new ``parent`` moves it with its whole subtree."""
-        new_parent_id = data.pop("parent_id", None)
-        if new_parent_id is not None:
+        moving = data.get("parent_id") is not None  # perhaps to where it is: see below
+        if moving:
             _lock_tree()
-        organisation = tenancy.organisation_or_404(organisation_id, lock=new_parent_id is not None)
+        organisation = tenancy.organisation_or_404(organisation_id, lock=moving)
+        new_parent_id = data.pop("parent_id", organisation.parent_id)
         for field, value in data.items():
             setattr(organisation, field, value)
-        if new_parent_id is not None and new_parent_id != organisation.parent_id:
+        if new_parent_id != organisation.parent_id:
+            if new_parent_id is None:
+                fail(422, "An organisation cannot become a root.",
+                     errors={"parent": "Give the organisation a parent."})
             _move(organisation, new_parent_id)
         db.session.commit()
         return db.session.get(Organisation, organisation_id)
+
+    patch = put
 
 
 def _lock_tree() -> None:

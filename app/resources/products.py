@@ -85,3 +85,5 @@ class ProductById(MethodView):
                       allow_negative=allow_negative)
         db.session.commit()
         return product
+
+    patch = put

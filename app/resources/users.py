@@ -73,6 +73,8 @@ class UserById(MethodView):
                                       AccessToken.real_user_id == user.id))
         return records.update(user, data)
 
+    patch = put
+
 
 @blp.route("/users/<id:user_id>/emulation", methods=["POST"])
 @require_scope("users:emulate")

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.schemas.common import Id, Text
+from app.schemas.common import Id, Schema, Text
 from oauth.scopes import ALL_SCOPES
 
 
@@ -10,7 +10,7 @@ def _known_scopes(value: str) -> None:
         raise ma.ValidationError(f"Unknown scope: {' '.join(sorted(unknown))}.")
 
 
-class ApiClientSchema(ma.Schema):
+class ApiClientSchema(Schema):
     """An API client; it acts as its user."""
 
     id = ma.fields.Integer(dump_only=True)

@@ -2,6 +2,40 @@
 import marshmallow as ma
 
 ID_MAX = 2**31 - 1  # ids are 32-bit signed integers on every database
+UNKNOWN_PARAMETER = "Unknown query parameter."
+
+
+def _read_only_dropped(schema: ma.Schema, data):
+    """``data`` without the keys of ``schema``'s read-only (dump_only) fields, also in
+    nested objects and lists of them."""
+    if not isinstance(data, dict):
+        return data
+    fields = {field.data_key or name: field for name, field in schema.fields.items()}
+    kept = {}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is not None and field.dump_only:
+            continue
+        if isinstance(field, ma.fields.Nested):
+            value = _read_only_dropped(field.schema, value)
+        elif (isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested)
+              and isinstance(value, list)):
+            value = [_read_only_dropped(field.inner.schema, item) for item in value]
+        kept[key] = value
+    return kept
+
+
+class Schema(ma.Schema):
+    """The base of every request and response schema.
+
+    A partial load is an update (PUT, PATCH): there the read-only fields of a record, as
+    GET answered them (id, timestamps, totals...), are dropped before validation, so a
+    record fetched, changed and put back is accepted; a field that does not exist is still
+    refused. A create (a whole load) refuses read-only fields like any unknown field."""
+
+    @ma.pre_load
+    def _ignore_read_only_in_updates(self, data, *, partial=None, **kwargs):
+        return _read_only_dropped(self, data) if partial else data
 
 
 class StrictBoolean(ma.fields.Boolean):

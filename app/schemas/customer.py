@@ -1,10 +1,10 @@
 import marshmallow as ma
 
 from app.pagination import ListArgs
-from app.schemas.common import FullMatch, Id, Text
+from app.schemas.common import FullMatch, Id, Schema, Text
 
 
-class CustomerSchema(ma.Schema):
+class CustomerSchema(Schema):
     """A customer."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
@@ -30,8 +30,8 @@ class CustomerSchema(ma.Schema):
 class CustomerUpdateSchema(CustomerSchema):
     """Fields to change; those left out stay as they are. Load with ``partial=True``."""
 
-    class Meta:
-        exclude = ("organisation",)
+    organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
+        "description": "A record stays in its organisation"})
 
 
 class CustomerListArgs(ListArgs):

@@ -3,10 +3,12 @@ import marshmallow as ma
 from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOID
 from app.money import Money, Percent, Quantity
 from app.pagination import ListArgs
-from app.schemas.common import Id, Text, Whole
+from app.schemas.common import Id, Schema, Text, Whole
+
+STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)
 
 
-class InvoiceLineSchema(ma.Schema):
+class InvoiceLineSchema(Schema):
     description = Text(500, required=True, metadata={"example": "Web Development"})
     qty = Quantity(required=True, positive=True, metadata={"example": "1"})
     amount = Money(required=True, metadata={"description": "Unit price", "example": "1500.00"})
@@ -16,7 +18,7 @@ class InvoiceLineSchema(ma.Schema):
     line_tax = Money(dump_only=True)
 
 
-class InvoiceSchema(ma.Schema):
+class InvoiceSchema(Schema):
     """An invoice; totals, balance and status are computed."""
 
     id = ma.fields.Integer(dump_only=True)
@@ -31,8 +33,8 @@ class InvoiceSchema(ma.Schema):
     notes = Text(5000, allow_none=True, metadata={"example": "Payment due within 30 days"})
     status = ma.fields.String(
         attribute="display_status", dump_only=True,
-        metadata={"description": "Overdue: an open invoice past its due date",
-                  "enum": [DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE]})
+        metadata={"description": "Overdue: an open invoice (Unpaid or Partially Paid) past its "
+                                 "due date", "enum": list(STATUSES)})
     overdue = ma.fields.Boolean(dump_only=True)
     subtotal = Money(dump_only=True)
     tax = Money(dump_only=True)
@@ -54,19 +56,33 @@ class InvoiceCreateSchema(InvoiceSchema):
     status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID)))
 
 
+def _no_action_yet(value: str) -> None:
+    raise ma.ValidationError("No action is available yet: sending invoices is not available.")
+
+
 class InvoiceUpdateSchema(InvoiceSchema):
-    """Fields to change. ``items`` replace all lines (not on a Paid or Void invoice);
-    ``status`` moves Draft to Unpaid, or an unpaid invoice to Void. Load with ``partial=True``."""
+    """Fields to change. ``items`` replace all lines (not on a Paid or Void invoice, unless
+    they are the lines it has); ``status`` moves Draft to Unpaid, or an unpaid invoice to
+    Void. Load with ``partial=True``."""
 
-    class Meta:
-        exclude = ("organisation",)
-
-    status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID, VOID)))
+    organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
+        "description": "A record stays in its organisation"})
+    status = ma.fields.String(load_only=True, validate=ma.validate.OneOf(STATUSES), metadata={
+        "description": "Draft -> Unpaid issues the invoice; Void voids a Draft or an Unpaid one "
+                       "without payments. The status it has (as GET shows it) changes nothing; "
+                       "Partially Paid, Paid and Overdue follow from payments and the due date "
+                       "and cannot be set (422)."})
+    action = ma.fields.String(load_only=True, validate=_no_action_yet, metadata={
+        "description": "An action on the invoice. None is available yet (sending by email "
+                       "is not): any value answers 422."})
 
 
 class InvoiceListArgs(ListArgs):
-    status = ma.fields.String(validate=ma.validate.OneOf(
-        (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)))
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES), metadata={
+        "description": "Invoices with this stored status; Unpaid and Partially Paid include "
+                       "those past due. Overdue: the open invoices (Unpaid or Partially Paid) "
+                       "past their due date, a subset of those two, shown with status Overdue "
+                       "and overdue: true."})
     customer_id = Id(strict=False)
     date_from = ma.fields.Date()
     date_to = ma.fields.Date()

@@ -1,10 +1,10 @@
 import marshmallow as ma
 
 from app.models.organisation import FINANCE_TYPES
-from app.schemas.common import Id, StrictBoolean, Text
+from app.schemas.common import Id, Schema, StrictBoolean, Text
 
 
-class OrganisationSchema(ma.Schema):
+class OrganisationSchema(Schema):
     """An organisation of the hierarchy."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
@@ -25,12 +25,13 @@ class OrganisationUpdateSchema(OrganisationSchema):
 
     Load it with ``partial=True``."""
 
-    parent = Id(attribute="parent_id", metadata={"description": "Moves the organisation"})
+    parent = Id(attribute="parent_id", allow_none=True, metadata={
+        "description": "Moves the organisation; null only for a root, which stays one"})
     linked_account = StrictBoolean()
     finance_type = ma.fields.String(validate=ma.validate.OneOf(FINANCE_TYPES))
 
 
-class AddressSchema(ma.Schema):
+class AddressSchema(Schema):
     """A saved address of an organisation."""
 
     id = ma.fields.Integer(dump_only=True)

@@ -3,10 +3,10 @@ import marshmallow as ma
 from app.models.payment import PAYMENT_METHODS
 from app.money import Money
 from app.pagination import ListArgs
-from app.schemas.common import Id, Text
+from app.schemas.common import Id, Schema, Text
 
 
-class PaymentSchema(ma.Schema):
+class PaymentSchema(Schema):
     """A payment recorded against an invoice."""
 
     id = ma.fields.Integer(dump_only=True)

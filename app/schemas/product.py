@@ -3,12 +3,12 @@ import marshmallow as ma
 from app.models.product import PRODUCT_TYPES
 from app.money import Money, Percent, Quantity
 from app.pagination import ListArgs
-from app.schemas.common import Id, StrictBoolean, Text
+from app.schemas.common import Id, Schema, StrictBoolean, Text
 
 SORTS = ("+name", "-name", "+price", "-price")
 
 
-class ProductSchema(ma.Schema):
+class ProductSchema(Schema):
     """A product or service."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
@@ -31,8 +31,8 @@ class ProductUpdateSchema(ProductSchema):
     """Fields to change. A new ``stock`` is recorded as a stock movement; it may go below
     zero only with ``allow_negative_stock: true``. Load with ``partial=True``."""
 
-    class Meta:
-        exclude = ("organisation",)
+    organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
+        "description": "A record stays in its organisation"})
 
     stock_reason = Text(200, load_only=True, metadata={"description": "Why the stock changed"})
     allow_negative_stock = StrictBoolean(load_only=True)

@@ -2,14 +2,14 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
-from app.schemas.common import FullMatch, Id, StrictBoolean, Text, Whole
+from app.schemas.common import FullMatch, Id, Schema, StrictBoolean, Text, Whole
 from oauth.scopes import ALL_PERMISSIONS
 
 MODULES = ("WEBSTORE", "BILLING", "INVENTORY", "WORKSHOP", "REPORTS")
 _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
 
 
-class PermissionSchema(ma.Schema):
+class PermissionSchema(Schema):
     permission = ma.fields.String(required=True, validate=ma.validate.OneOf(ALL_PERMISSIONS),
                                   metadata={"example": "customer:view"})
     parent = StrictBoolean(load_default=False, metadata={
@@ -32,7 +32,7 @@ def _unique_permissions(permissions):
         raise ma.ValidationError("Each permission may appear once.")
 
 
-class UserSchema(ma.Schema):
+class UserSchema(Schema):
     """A user of an organisation."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 5})
@@ -63,8 +63,8 @@ class UserSchema(ma.Schema):
 class UserUpdateSchema(UserSchema):
     """Fields to change; those left out stay as they are. Load with ``partial=True``."""
 
-    class Meta:
-        exclude = ("organisation",)
+    organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
+        "description": "A record stays in its organisation"})
 
     active = StrictBoolean(metadata={"description": "false disables the user and its tokens"})
 

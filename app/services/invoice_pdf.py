@@ -9,6 +9,7 @@ fpdf2 embeds only the glyphs used, with a ToUnicode map so that the text can be 
 from functools import cache
 from importlib.resources import files
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout
 from fpdf.fonts import FontFace
@@ -52,8 +53,6 @@ def font_files() -> dict[tuple[str, str], str]:
 @cache
 def _text_font_chars() -> frozenset[int]:
     """The code points Fira Sans draws (the regular and bold files cover the same ones)."""
-    from fontTools.ttLib import TTFont
-
     with TTFont(font_files()[TEXT_FONT, ""], lazy=True) as font:
         return frozenset(font.getBestCmap())
 

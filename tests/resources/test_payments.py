@@ -20,7 +20,7 @@ def test_overpayment_is_409_and_changes_nothing(client, headers):
     assert client.get("/api/v1/payments", headers=headers).json["meta"]["total_records"] == 0
 
 
-@pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "1.001", 5, "five"])
+@pytest.mark.parametrize("amount", ["0", "0.00", "-5.00", "1.001", 0, -5, 1.001, "five", True])
 def test_amount_validation(client, headers, amount):
     invoice = make_invoice(client, headers)
     response = pay(client, headers, invoice["id"], amount)

@@ -49,12 +49,14 @@ def test_bad_sort_is_422(client, catalogue):
     assert "sort_by" in response.json["errors"]
 
 
-def test_prices_are_exact_decimal_strings(client, catalogue):
-    response = client.post("/api/v1/products", json={"name": "Cheap", "price": "0.1"},
-                           headers=catalogue)
-    assert response.json["price"] == "0.10"
-    for price, message in ((0.1, 'Use a decimal string such as "99.99".'),
-                           ("0.001", None), ("1e3", None), ("01.00", None), (" 1", None)):
+def test_prices_are_exact_decimals_answered_as_strings(client, catalogue):
+    for price in ("0.1", 0.1):
+        response = client.post("/api/v1/products", json={"name": "Cheap", "price": price},
+                               headers=catalogue)
+        assert response.json["price"] == "0.10"
+    for price, message in (("0.001", "At most 2 decimal places."),
+                           ("1e3", "Write the number without an exponent, e.g. 1500 rather than 1.5e3."),
+                           ("01.00", None), (" 1", None), ([1], None)):
         refused = client.post("/api/v1/products", json={"name": "X", "price": price},
                               headers=catalogue)
         assert refused.status_code == 422, price

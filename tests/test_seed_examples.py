@@ -1,0 +1,534 @@
+"""The seeds' own requests (/work/shared/seeds, issue 11), sent as written.
+
+Each request body below is copied verbatim from a seed's text (as JSON text, so that
+``1500.00`` arrives as the seed wrote it), with its path under /api/v1. Each is accepted,
+or refused for a reason the API documents: a resource it does not have (404), a field it
+does not have (422), a filter value outside the documented ones (422).
+"""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.bootstrap import create_client
+from app.extensions import db
+from app.models import Product
+from tests.resources.helpers import make_customer, make_invoice, pay
+
+JSON = "application/json"
+
+# 001, "Create Customer"
+SEED_CUSTOMER = """{
+    "account": "Jane Smith",
+    "email": "jane@example.com",
+    "phone": "1234567890",
+    "address": "123 Business St",
+    "city": "New York",
+    "state": "NY",
+    "zip": "10001",
+    "country": "US"
+}"""
+
+# 001, "Create Invoice"
+SEED_INVOICE = """{
+    "customer_id": 1,
+    "date": "2024-01-15",
+    "due_date": "2024-02-15",
+    "items": [
+        {
+            "description": "Web Development",
+            "amount": 1500.00,
+            "qty": 1
+        }
+    ],
+    "notes": "Payment due within 30 days"
+}"""
+
+# 001, "Create Product"
+SEED_PRODUCT = """{
+    "name": "Web Hosting",
+    "price": 99.99,
+    "description": "Annual web hosting package",
+    "type": "service",
+    "tax_rate": 10
+}"""
+
+# 001, "Create User"
+SEED_USER = """{
+    "name": "Admin User",
+    "email": "admin@example.com",
+    "password": "securepassword",
+    "role": "administrator"
+}"""
+
+# 001: resources this API does not have (README, "Using the API", lists those it has).
+SEED_ABSENT = [
+    ("/transactions", """{
+    "type": "Income",
+    "account_id": 1,
+    "amount": 1500.00,
+    "category_id": 1,
+    "description": "Website Development Payment",
+    "date": "2024-01-15"
+}"""),
+    ("/quotes", """{
+    "customer_id": 1,
+    "valid_until": "2024-02-15",
+    "items": [
+        {
+            "description": "Consulting Services",
+            "amount": 2000.00,
+            "qty": 1
+        }
+    ]
+}"""),
+    ("/tickets", """{
+    "customer_id": 1,
+    "subject": "Technical Support Required",
+    "message": "Need assistance with installation",
+    "department_id": 1,
+    "priority": "High"
+}"""),
+    ("/leads", """{
+    "first_name": "John",
+    "last_name": "Smith",
+    "email": "john@example.com",
+    "company": "Acme Corp",
+    "phone": "1234567890",
+    "source": "Website"
+}"""),
+    ("/webhooks", """{
+    "url": "https://your-domain.com/webhook",
+    "events": ["invoice.created", "payment.received"]
+}"""),
+    ("/batch/customers", """{
+    "customers": [
+        {
+            "account": "Customer 1",
+            "email": "customer1@example.com"
+        },
+        {
+            "account": "Customer 2",
+            "email": "customer2@example.com"
+        }
+    ]
+}"""),
+]
+
+# 002: "PATCH: Actions on existing entities ... Example: Sending invoice by email."
+SEED_SEND_ACTION = '{"action": "send"}'
+
+# 003: the token request, form-encoded
+SEED_TOKEN_REQUEST = ("client_id=123e4567-e89b-12d3-a456-426614174000"
+                      "&client_secret=abcdefgh1234567&grant_type=client_credentials")
+
+
+@pytest.fixture
+def headers(admin_c, auth):
+    return auth(admin_c)
+
+
+def send(client, method, path, body, headers):
+    return client.open(f"/api/v1{path}", method=method, data=body, content_type=JSON,
+                       headers=headers)
+
+
+# --- 001 -------------------------------------------------------------------------------
+
+def test_001_create_customer_then_invoice_for_it(client, headers):
+    customer = send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    assert customer.status_code == 201, customer.json
+    assert customer.json["id"] == 1  # the invoice example's customer_id
+    invoice = send(client, "POST", "/invoices", SEED_INVOICE, headers)
+    assert invoice.status_code == 201, invoice.json
+    line = invoice.json["items"][0]
+    assert (line["amount"], line["qty"], line["line_total"]) == ("1500.00", "1.000", "1500.00")
+    assert (invoice.json["total"], invoice.json["invoice_number"]) == ("1500.00", "INV-2024-0001")
+    assert invoice.json["notes"] == "Payment due within 30 days"
+    assert invoice.json["status"] == "Overdue"  # due 2024-02-15, unpaid
+
+
+def test_001_create_product(client, headers):
+    response = send(client, "POST", "/products", SEED_PRODUCT, headers)
+    assert response.status_code == 201, response.json
+    assert (response.json["price"], response.json["tax_rate"], response.json["type"]) == (
+        "99.99", "10.00", "service")
+
+
+def test_001_create_user_has_no_password_or_role(client, headers):
+    """Users sign in through API clients (no password) and hold admin and permissions
+    (no role): both are fields this API does not have."""
+    response = send(client, "POST", "/users", SEED_USER, headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"password": "Unknown field.", "role": "Unknown field."}
+
+
+@pytest.mark.parametrize("path,body", SEED_ABSENT, ids=[path for path, _ in SEED_ABSENT])
+def test_001_resources_this_api_does_not_have(client, headers, path, body):
+    response = send(client, "POST", path, body, headers)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_001_reports_do_not_exist(client, headers):
+    assert client.get("/api/v1/reports/financial?year=2024&month=1",
+                      headers=headers).status_code == 404
+
+
+def test_001_list_customers_parameters(client, headers):
+    for n in range(3):
+        make_customer(client, headers, account=f"John Doe {n}")
+    response = client.get("/api/v1/customers?page=1&limit=2&search=John", headers=headers)
+    assert response.status_code == 200, response.json
+    assert len(response.json["data"]) == 2
+    assert response.json["meta"] == {"current_page": 1, "per_page": 2, "total_pages": 2,
+                                     "total_records": 3}
+
+
+def test_001_list_invoices_parameters(client, headers):
+    send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    invoice = send(client, "POST", "/invoices", SEED_INVOICE, headers).json
+    for status in ("Paid", "Unpaid", "Partially Paid"):
+        response = client.get(f"/api/v1/invoices?status={status}&customer_id=1"
+                              "&date_from=2024-01-01&date_to=2024-02-15", headers=headers)
+        assert response.status_code == 200, response.json
+        expected = [invoice["id"]] if status == "Unpaid" else []  # past due, still Unpaid
+        assert [i["id"] for i in response.json["data"]] == expected, status
+
+
+# --- 002 -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+def test_002_send_action_is_not_available_yet(client, headers, method):
+    invoice = make_invoice(client, headers)
+    response = send(client, method, f"/invoices/{invoice['id']}", SEED_SEND_ACTION, headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {
+        "action": "No action is available yet: sending invoices is not available."}
+
+
+# --- 003 -------------------------------------------------------------------------------
+
+def test_003_token_request(client, admin_c):
+    create_client(admin_c.user, "seed client", client_id="123e4567-e89b-12d3-a456-426614174000",
+                  secret="abcdefgh1234567")
+    db.session.commit()
+    response = client.post("/oauth/token", data=SEED_TOKEN_REQUEST,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.json
+    assert (response.json["token_type"], response.json["expires_in"]) == ("Bearer", 3600)
+
+
+@pytest.mark.parametrize("query,status,field", [
+    ("page=2", 200, None),
+    ("per_page=100", 200, None),
+    ("text=2200-123-123", 200, None),
+    ("vendor=5", 422, "vendor"),  # no vendors here: refused, no longer ignored
+    ("type=10", 422, "type"),  # types are "product" and "service"
+    ("sort_by=-popularity", 422, "sort_by"),  # sorts: +/-name, +/-price
+])
+def test_003_list_products_parameters(client, headers, query, status, field):
+    response = client.get(f"/api/v1/products?{query}", headers=headers)
+    assert response.status_code == status, response.json
+    if field:
+        assert list(response.json["errors"]) == [field]
+
+
+# --- 000 and 004 -----------------------------------------------------------------------
+
+SEED_000_TABLE = [
+    ("GET", "/customers"), ("GET", "/customers/1"), ("POST", "/customers"),
+    ("PUT", "/customers/1"), ("DELETE", "/customers/1"),
+    ("GET", "/invoices"), ("GET", "/invoices/1"), ("POST", "/invoices"), ("PUT", "/invoices/1"),
+    ("GET", "/invoices/1/pdf"),
+    ("GET", "/products"), ("GET", "/products/1"), ("POST", "/products"), ("PUT", "/products/1"),
+    ("GET", "/products/low-stock"),
+    ("GET", "/payments"), ("POST", "/payments"),
+]
+SEED_000_ABSENT = [("POST", "/invoices/1/send"), ("GET", "/repairs"), ("GET", "/repairs/1"),
+                   ("POST", "/repairs"), ("PUT", "/repairs/1")]
+
+
+def test_000_planned_endpoints_exist_but_send_and_repairs(app):
+    urls = app.url_map.bind("localhost")
+    for method, path in SEED_000_TABLE:
+        urls.match(f"/api/v1{path}", method=method)  # raises if not routed
+    for method, path in SEED_000_ABSENT:
+        with pytest.raises(Exception) as refused:
+            urls.match(f"/api/v1{path}", method=method)
+        assert getattr(refused.value, "code", None) == 404, (method, path)
+
+
+def test_004_access_token_in_the_query_is_refused(client, admin_c, get_token):
+    response = client.get(f"/api/v1/me?access_token={get_token(admin_c)}")
+    assert response.status_code == 400
+    assert response.json["error"] == "invalid_request"
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+def _product(client, headers, body: str):
+    return client.post("/api/v1/products", data=body, content_type=JSON, headers=headers)
+
+
+def test_a_json_number_is_read_exactly(client, headers):
+    response = _product(client, headers, '{"name": "P", "price": 19.99, "stock": 9001}')
+    assert response.status_code == 201, response.json
+    assert (response.json["price"], response.json["stock"]) == ("19.99", "9001.000")
+    stored = db.session.scalar(select(Product.price).where(Product.id == response.json["id"]))
+    assert stored == Decimal("19.99")
+
+
+def test_tenths_add_up_exactly(client, headers):
+    invoice = make_invoice(client, headers, items=[
+        {"description": "a", "amount": 0.1, "qty": 1}, {"description": "b", "amount": 0.2, "qty": 1},
+        {"description": "c", "amount": 0.1, "qty": 3}])
+    assert [line["line_total"] for line in invoice["items"]] == ["0.10", "0.20", "0.30"]
+    assert invoice["total"] == "0.60"
+
+
+@pytest.mark.parametrize("literal", ["1e3", "1E3", "1.5E2", "1.50e1", "1000e-1", "2e0"])
+def test_an_exponent_is_refused_on_the_field(client, headers, literal):
+    response = _product(client, headers, f'{{"name": "P", "price": {literal}}}')
+    assert response.status_code == 422
+    assert response.json["errors"] == {
+        "price": "Write the number without an exponent, e.g. 1500 rather than 1.5e3."}
+
+
+@pytest.mark.parametrize("body,field,message", [
+    ('{"name": "P", "price": 19.999}', "price", "At most 2 decimal places."),
+    ('{"name": "P", "price": 1, "tax_rate": 10.001}', "tax_rate", "At most 2 decimal places."),
+    ('{"name": "P", "price": 1, "stock": 1.0001}', "stock", "At most 3 decimal places."),
+    ('{"name": "P", "price": -1}', "price", "Must be at least 0 and at most 9999999999.99."),
+    ('{"name": "P", "price": 10000000000}', "price",
+     "Must be at least 0 and at most 9999999999.99."),
+    ('{"name": "P", "price": 1, "tax_rate": 100.01}', "tax_rate",
+     "Must be at least 0 and at most 100."),
+    ('{"name": "P", "price": true}', "price",
+     'Use a number such as 99.99 or a decimal string such as "99.99".'),
+])
+def test_numbers_keep_the_strings_rules(client, headers, body, field, message):
+    response = _product(client, headers, body)
+    assert response.status_code == 422
+    assert response.json["errors"] == {field: message}
+
+
+def test_whole_numbers_and_trailing_zeros_are_accepted(client, headers):
+    response = _product(client, headers,
+                        '{"name": "P", "price": 100, "tax_rate": 20.00, "min_stock": 2.500}')
+    assert response.status_code == 201, response.json
+    assert (response.json["price"], response.json["tax_rate"], response.json["min_stock"]) == (
+        "100.00", "20.00", "2.500")
+
+
+def test_a_payment_amount_as_a_number(client, headers):
+    invoice = make_invoice(client, headers)
+    response = pay(client, headers, invoice["id"], 1500.00)
+    assert response.status_code == 201, response.json
+    assert response.json["amount"] == "1500.00"
+    refused = pay(client, headers, make_invoice(client, headers)["id"], 0)
+    assert refused.json["errors"] == {"amount": "Must be more than 0 and at most 9999999999.99."}
+
+
+def test_the_document_offers_both_forms(client):
+    spec = client.get("/openapi.json").json
+    price = spec["components"]["schemas"]["Product"]["properties"]["price"]
+    assert [form["type"] for form in price["oneOf"]] == ["string", "number"]
+    total = spec["components"]["schemas"]["Invoice"]["properties"]["total"]
+    assert total["type"] == "string" and total["readOnly"] is True
+
+
+# --- fetch, modify, put back -----------------------------------------------------------
+
+def _round_trip(client, headers, url, method="PUT", change=None):
+    fetched = client.get(url, headers=headers)
+    assert fetched.status_code == 200
+    body = {**fetched.json, **(change or {})}
+    response = client.open(url, method=method, json=body, headers=headers)
+    assert response.status_code == 200, response.json
+    kept = {key: value for key, value in response.json.items() if key != "updated_at"}
+    assert kept == {key: value for key, value in body.items() if key != "updated_at"}
+    return response
+
+
+def _records(client, headers, tree, user_id):
+    """A record of each resource with PUT, as a URL."""
+    product = client.post("/api/v1/products", json={
+        "name": "Widget", "price": "9.99", "tax_rate": "20", "stock": "5", "min_stock": "2",
+        "product_code": "W-1"}, headers=headers).json
+    paid = make_invoice(client, headers, notes="n")
+    pay(client, headers, paid["id"], paid["total"])
+    partly = make_invoice(client, headers, items=[
+        {"description": "x", "amount": "10.00", "qty": "1", "product_id": product["id"]}])
+    pay(client, headers, partly["id"], "1.00")
+    overdue = make_invoice(client, headers, date="2020-01-01", due_date="2020-02-01")
+    return {
+        "organisation": f"/api/v1/organisations/{tree.D.id}",
+        "user": f"/api/v1/users/{user_id}",
+        "customer": f"/api/v1/customers/{make_customer(client, headers, email='a@b.com')['id']}",
+        "product": f"/api/v1/products/{product['id']}",
+        "invoice (unpaid)": f"/api/v1/invoices/{make_invoice(client, headers)['id']}",
+        "invoice (paid)": f"/api/v1/invoices/{paid['id']}",
+        "invoice (partly paid)": f"/api/v1/invoices/{partly['id']}",
+        "invoice (overdue)": f"/api/v1/invoices/{overdue['id']}",
+        "invoice (draft)": f"/api/v1/invoices/{make_invoice(client, headers, status='Draft')['id']}",
+    }
+
+
+RECORDS = ["organisation", "user", "customer", "product", "invoice (unpaid)", "invoice (paid)",
+           "invoice (partly paid)", "invoice (overdue)", "invoice (draft)"]
+
+
+@pytest.fixture
+def records(client, tree, admin_c, headers):
+    return _records(client, headers, tree, admin_c.user.id)
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+@pytest.mark.parametrize("record", RECORDS)
+def test_a_record_put_back_as_fetched_is_accepted(client, headers, records, record, method):
+    _round_trip(client, headers, records[record], method)
+
+
+@pytest.mark.parametrize("record", RECORDS)
+def test_a_fetched_record_changed_and_put_back(client, headers, records, record):
+    url = records[record]
+    field = {"organisation": "name", "user": "name", "customer": "account"}.get(
+        record, "name" if record == "product" else "notes")
+    _round_trip(client, headers, url, "PUT", {field: "Changed"})
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_root_organisation_put_back(client, tree, make_caller, auth, method):
+    headers = auth(make_caller(tree.A, admin=True))
+    _round_trip(client, headers, f"/api/v1/organisations/{tree.A.id}", method)
+    response = client.put(f"/api/v1/organisations/{tree.D.id}", json={"parent": None},
+                          headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"parent": "Give the organisation a parent."}
+
+
+@pytest.mark.parametrize("record", ["customer", "invoice (unpaid)"])
+def test_fields_that_do_not_exist_are_still_refused(client, headers, records, record):
+    url = records[record]
+    body = {**client.get(url, headers=headers).json, "colour": "blue"}
+    response = client.put(url, json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"colour": "Unknown field."}
+
+
+def test_invoice_lines_put_back_keep_their_rules(client, headers, records):
+    url = records["invoice (paid)"]
+    body = client.get(url, headers=headers).json
+    body["items"][0]["amount"] = "1.00"
+    assert client.put(url, json=body, headers=headers).status_code == 409  # paid: lines stay
+    body = client.get(records["invoice (unpaid)"], headers=headers).json
+    body["items"][0]["colour"] = "blue"
+    response = client.put(records["invoice (unpaid)"], json=body, headers=headers)
+    assert response.json["errors"] == {"items.0.colour": "Unknown field."}
+
+
+@pytest.mark.parametrize("status", ["Paid", "Partially Paid", "Overdue"])
+def test_a_computed_status_cannot_be_set(client, headers, records, status):
+    response = client.put(records["invoice (unpaid)"], json={"status": status}, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"status": "Set Draft, Unpaid or Void."}
+
+
+def test_creates_still_refuse_read_only_fields(client, headers):
+    response = client.post("/api/v1/customers", json={"account": "A", "id": 5}, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"id": "Unknown field."}
+
+
+# --- PATCH -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("record,change,field,expected", [
+    ("organisation", {"linked_account": True}, "name", "D"),
+    ("user", {"timezone": "UTC"}, "currency", "GBP"),
+    ("customer", {"city": "Boston"}, "email", "a@b.com"),
+    ("product", {"price": 12.5}, "stock", "5.000"),
+    ("invoice (unpaid)", {"notes": "Thanks"}, "total", "1500.00"),
+])
+def test_patch_changes_the_fields_sent_only(client, headers, records, record, change, field,
+                                            expected):
+    response = client.patch(records[record], json=change, headers=headers)
+    assert response.status_code == 200, response.json
+    assert response.json[field] == expected
+    (name, value), = change.items()
+    assert response.json[name] == (f"{value:.2f}" if isinstance(value, float) else value)
+
+
+def test_patch_is_documented_beside_put(client):
+    paths = client.get("/openapi.json").json["paths"]
+    for path in ("/api/v1/organisations/{organisation_id}", "/api/v1/users/{user_id}",
+                 "/api/v1/customers/{customer_id}", "/api/v1/products/{product_id}",
+                 "/api/v1/invoices/{invoice_id}"):
+        assert {"put", "patch"} <= set(paths[path]), path
+        assert paths[path]["patch"]["operationId"].startswith("patch_")
+
+
+# --- query parameters ------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/customers?limit=2&vendor=5", "/api/v1/products?vendor=5",
+    "/api/v1/invoices?vendor=5", "/api/v1/payments?vendor=5", "/api/v1/users?vendor=5",
+    "/api/v1/organisations?vendor=5", "/api/v1/api-clients?vendor=5",
+    "/api/v1/products/low-stock?vendor=5", "/api/v1/me?vendor=5",
+    "/api/v1/organisations/{org}?vendor=5", "/api/v1/organisations/{org}/addresses?vendor=5",
+])
+def test_an_unknown_query_parameter_is_refused_by_name(client, tree, headers, url):
+    response = client.get(url.format(org=tree.C.id), headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"vendor": "Unknown query parameter."}
+
+
+def test_unknown_query_parameters_on_writes_and_pdfs(client, headers):
+    invoice = make_invoice(client, headers)
+    for method, url, body in (
+            ("POST", "/api/v1/customers?notify=1", {"account": "A"}),
+            ("PUT", f"/api/v1/invoices/{invoice['id']}?notify=1", {"notes": "x"}),
+            ("GET", f"/api/v1/invoices/{invoice['id']}/pdf?notify=1", None)):
+        response = client.open(url, method=method, json=body, headers=headers)
+        assert response.status_code == 422, url
+        assert response.json["errors"] == {"notify": "Unknown query parameter."}
+    assert client.get("/api/v1/customers", headers=headers).json["meta"]["total_records"] == 1
+
+
+def test_limit_is_per_page(client, headers):
+    for _ in range(3):
+        make_customer(client, headers)
+    limited = client.get("/api/v1/customers?limit=2", headers=headers).json
+    assert (len(limited["data"]), limited["meta"]["per_page"]) == (2, 2)
+    both = client.get("/api/v1/customers?limit=2&per_page=2", headers=headers)
+    assert both.status_code == 200
+    conflicting = client.get("/api/v1/customers?limit=2&per_page=3", headers=headers)
+    assert conflicting.status_code == 422
+    assert conflicting.json["errors"] == {"limit": "Give per_page or limit, not both."}
+    assert client.get("/api/v1/customers?limit=101", headers=headers).status_code == 422
+
+
+# --- status filter ---------------------------------------------------------------------
+
+def test_status_filters_count_every_invoice_once(client, headers):
+    past = (date.today() - timedelta(days=1)).isoformat()
+    unpaid = make_invoice(client, headers)
+    overdue = make_invoice(client, headers, date="2020-01-01", due_date=past)
+    partly_overdue = make_invoice(client, headers, date="2020-01-01", due_date=past)
+    pay(client, headers, partly_overdue["id"], "1.00")
+    paid = make_invoice(client, headers)
+    pay(client, headers, paid["id"], paid["total"])
+    draft = make_invoice(client, headers, status="Draft")
+
+    def ids(status):
+        response = client.get(f"/api/v1/invoices?status={status}", headers=headers)
+        assert response.status_code == 200, response.json
+        return [invoice["id"] for invoice in response.json["data"]]
+
+    assert ids("Unpaid") == [unpaid["id"], overdue["id"]]
+    assert ids("Partially Paid") == [partly_overdue["id"]]
+    assert ids("Overdue") == [overdue["id"], partly_overdue["id"]]
+    assert ids("Paid") == [paid["id"]] and ids("Draft") == [draft["id"]]
+    stored = ("Draft", "Unpaid", "Partially Paid", "Paid", "Void")
+    assert sum(len(ids(status)) for status in stored) == 5
