@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,6 +26,8 @@ class Product(Timestamps, db.Model):
     tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     stock: Mapped[Decimal] = mapped_column(QuantityColumn(), default=Decimal("0"))
     min_stock: Mapped[Decimal] = mapped_column(QuantityColumn(), default=Decimal("0"))
+    allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     movements: Mapped[list["StockMovement"]] = relationship(
         back_populates="product", order_by="StockMovement.id")
@@ -48,6 +50,9 @@ class StockMovement(db.Model):
     change: Mapped[Decimal] = mapped_column(QuantityColumn())
     stock_after: Mapped[Decimal] = mapped_column(QuantityColumn())
     reason: Mapped[str | None] = mapped_column(String(200))
+    # The invoice whose lines took (or gave back) this stock, if any.
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id", name="fk_stock_movements_invoice_id"), index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)
     at = mapped_column(UTCDateTime, default=utcnow)
 

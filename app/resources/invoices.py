@@ -19,7 +19,7 @@ from app.schemas.invoice import (
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.services import invoicing
+from app.services import invoicing, stock
 from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
 
@@ -65,6 +65,8 @@ class Invoices(MethodView):
         )
         invoicing.set_items(invoice, data["items"])
         db.session.add(invoice)
+        db.session.flush()
+        stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice
 
@@ -104,6 +106,8 @@ class InvoiceById(MethodView):
                 fail(422, f"{status} follows from payments and the due date; it cannot be set.",
                      errors={"status": "Set Draft, Unpaid or Void."})
             invoicing.change_status(invoice, status)
+        db.session.flush()
+        stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice
 

@@ -44,8 +44,7 @@ class Products(MethodView):
         product = Product(organisation_id=owner.id, stock=Decimal("0"),
                           **{k: v for k, v in data.items() if v is not None})
         if stock is not None:
-            set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock",
-                      allow_negative=False)
+            set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock")
         db.session.add(product)
         db.session.commit()
         return product
@@ -75,14 +74,12 @@ class ProductById(MethodView):
     def put(self, data, product_id):
         """Change the fields sent; a new stock level is recorded as a stock movement."""
         product = tenancy.get_or_404(Product, product_id, lock=True)
-        reason, allow_negative = data.pop("stock_reason", None), data.pop("allow_negative_stock", False)
-        stock = data.pop("stock", None)
+        reason, stock = data.pop("stock_reason", None), data.pop("stock", None)
         for field, value in data.items():
             if value is not None or field in ("product_code", "description"):
                 setattr(product, field, value)
         if stock is not None:
-            set_stock(product, stock, user_id=tenancy.current_user().id, reason=reason,
-                      allow_negative=allow_negative)
+            set_stock(product, stock, user_id=tenancy.current_user().id, reason=reason)
         db.session.commit()
         return product
 

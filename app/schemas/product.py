@@ -23,19 +23,22 @@ class ProductSchema(Schema):
     stock = Quantity(load_default=None, signed=True, metadata={"example": "10"})
     min_stock = Quantity(load_default=None, metadata={
         "description": "Below this the product is low on stock", "example": "2"})
+    allow_negative_stock = StrictBoolean(load_default=False, metadata={
+        "description": "Whether stock may go below zero (by a change or an invoice)"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
 class ProductUpdateSchema(ProductSchema):
-    """Fields to change. A new ``stock`` is recorded as a stock movement; it may go below
-    zero only with ``allow_negative_stock: true``. Load with ``partial=True``."""
+    """Fields to change. A new `stock` is recorded as a stock movement; it may go below
+    zero only when `allow_negative_stock` is true (set in the same request or before).
+    Load with `partial=True`."""
 
     organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
         "description": "A record stays in its organisation"})
 
     stock_reason = Text(200, load_only=True, metadata={"description": "Why the stock changed"})
-    allow_negative_stock = StrictBoolean(load_only=True)
+    allow_negative_stock = StrictBoolean()
 
 
 class ProductListArgs(ListArgs):

@@ -1,19 +1,71 @@
-"""Stock levels change only through recorded movements."""
+"""Stock levels change only through recorded movements: set by hand, or taken and given
+back by the invoices whose lines name the product."""
+from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import func, select
+
 from app.errors import fail
-from app.models import Product, StockMovement
+from app.extensions import db
+from app.models import Invoice, Product, StockMovement
+from app.models.invoice import DRAFT, VOID
+
+STOCKED_TYPE = "product"  # a service has no stock
 
 
-def set_stock(product: Product, stock: Decimal, *, user_id: int, reason: str | None,
-              allow_negative: bool) -> None:
+def set_stock(product: Product, stock: Decimal, *, user_id: int, reason: str | None) -> None:
     change = stock - (product.stock or Decimal("0"))
     if change == 0:  # e.g. a product put back as GET showed it
         return
-    if stock < 0 and not allow_negative:
-        fail(422, "Stock cannot go below zero unless allow_negative_stock is true.",
+    if stock < 0 and not product.allow_negative_stock:
+        fail(422, "Stock cannot go below zero unless the product has allow_negative_stock.",
              errors={"stock": "Must not be negative."})
-    product.stock = stock
-    product.movements.append(StockMovement(
-        organisation_id=product.organisation_id, change=change, stock_after=stock,
-        reason=reason or "Set through PUT /products", user_id=user_id))
+    _move(product, change, user_id=user_id, reason=reason or "Set through PUT /products")
+
+
+def follow_invoice(invoice: Invoice, *, user_id: int) -> None:
+    """Make the stock the invoice holds match its lines: an issued invoice (neither Draft nor
+    Void) holds the quantities of its lines' stocked products; what it held before is the sum
+    of its own movements. Issuing takes stock, an edit takes or gives back the difference,
+    voiding gives it all back. Call after the invoice's lines and status are final (flushed)."""
+    wanted = defaultdict(Decimal)
+    if invoice.status not in (DRAFT, VOID):
+        for line in invoice.items:
+            if line.product_id is not None:
+                wanted[line.product_id] += line.qty
+    held = dict(db.session.execute(
+        select(StockMovement.product_id, -func.sum(StockMovement.change))
+        .where(StockMovement.invoice_id == invoice.id).group_by(StockMovement.product_id)).all())
+    changes = {product_id: held.get(product_id, Decimal("0")) - wanted.get(product_id, Decimal("0"))
+               for product_id in set(wanted) | set(held)}
+    changes = {product_id: change for product_id, change in changes.items() if change != 0}
+    if not changes:
+        return
+    products = db.session.scalars(  # locked, in id order, so concurrent invoices queue
+        select(Product).where(Product.id.in_(changes)).order_by(Product.id)
+        .with_for_update().execution_options(populate_existing=True)).all()
+    short = [product for product in products if product.type == STOCKED_TYPE
+             and product.stock + changes[product.id] < 0 and not product.allow_negative_stock]
+    if short:
+        fail(422, "Not enough stock: " + "; ".join(
+            f"{product.name} has {product.stock}, the invoice needs {-changes[product.id]}"
+            for product in short) + ".",
+            errors={_line_of(invoice, product.id): f"Only {product.stock} in stock."
+                    for product in short})
+    for product in products:
+        if product.type == STOCKED_TYPE:
+            _move(product, changes[product.id], user_id=user_id, invoice=invoice,
+                  reason=f"Invoice {invoice.invoice_number}")
+
+
+def _line_of(invoice: Invoice, product_id: int) -> str:
+    position = next(index for index, line in enumerate(invoice.items) if line.product_id == product_id)
+    return f"items.{position}.qty"
+
+
+def _move(product: Product, change: Decimal, *, user_id: int, reason: str, invoice=None) -> None:
+    product.stock = (product.stock or Decimal("0")) + change
+    db.session.add(StockMovement(  # not through product.movements: that would load them all
+        product=product, organisation_id=product.organisation_id, change=change,
+        stock_after=product.stock, reason=reason, user_id=user_id,
+        invoice_id=invoice.id if invoice is not None else None))

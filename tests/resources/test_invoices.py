@@ -2,11 +2,15 @@
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import StockMovement
 from tests.resources.helpers import make_customer, make_invoice, pay
 
 
@@ -29,7 +33,7 @@ def test_totals_are_exact_and_rounded_half_up(client, headers):
 
 
 def test_tax_rate_defaults_to_the_products(client, headers):
-    product = client.post("/api/v1/products", json={"name": "P", "price": "10.00",
+    product = client.post("/api/v1/products", json={"name": "P", "price": "10.00", "stock": "2",
                                                     "tax_rate": "20"}, headers=headers).json
     invoice = make_invoice(client, headers, items=[
         {"description": "P", "amount": "10.00", "qty": "2", "product_id": product["id"]}])
@@ -259,3 +263,67 @@ def test_totals_beyond_the_storable_range_are_422(client, headers):
         headers=headers)
     assert response.status_code == 422
     assert "items" in response.json["errors"]
+
+
+class TestStockFollowsInvoices:
+    """An invoice line naming a product takes its quantity from stock when the invoice is
+    issued, follows edits, and gives it back when the invoice is voided."""
+
+    @pytest.fixture
+    def shop(self, client, tree, make_caller, auth):
+        headers = auth(make_caller(tree.C, admin=True))
+        customer = client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
+        product = client.post("/api/v1/products", headers=headers, json={
+            "name": "Widget", "price": "10.00", "stock": "100", "min_stock": "95"})
+        return headers, customer.json["id"], product.json["id"]
+
+    @staticmethod
+    def _invoice(client, headers, customer_id, product_id, qty, status="Unpaid"):
+        return client.post("/api/v1/invoices", headers=headers, json={
+            "customer_id": customer_id, "date": "2026-03-01", "due_date": "2099-01-01",
+            "status": status, "items": [{"description": "Widgets", "qty": qty, "amount": "10.00",
+                                         "product_id": product_id}]})
+
+    @staticmethod
+    def _stock(client, headers, product_id):
+        return client.get(f"/api/v1/products/{product_id}", headers=headers).json["stock"]
+
+    def test_issue_edit_and_void(self, client, shop):
+        headers, customer_id, product_id = shop
+        invoice = self._invoice(client, headers, customer_id, product_id, "3")
+        assert invoice.status_code == 201
+        assert self._stock(client, headers, product_id) == "97.000"
+        low = client.get("/api/v1/products/low-stock", headers=headers).json["data"]
+        assert [p["id"] for p in low] == []
+        url = f"/api/v1/invoices/{invoice.json['id']}"
+        lines = [{"description": "Widgets", "qty": "8", "amount": "10.00", "product_id": product_id}]
+        assert client.put(url, json={"items": lines}, headers=headers).status_code == 200
+        assert self._stock(client, headers, product_id) == "92.000"
+        low = client.get("/api/v1/products/low-stock", headers=headers).json["data"]
+        assert [p["id"] for p in low] == [product_id]  # at once
+        assert client.put(url, json={"status": "Void"}, headers=headers).status_code == 200
+        assert self._stock(client, headers, product_id) == "100.000"
+        movements = db.session.scalars(select(StockMovement).where(
+            StockMovement.product_id == product_id).order_by(StockMovement.id)).all()
+        assert [(m.change, m.invoice_id) for m in movements] == [
+            (Decimal("100"), None), (Decimal("-3"), invoice.json["id"]),
+            (Decimal("-5"), invoice.json["id"]), (Decimal("8"), invoice.json["id"])]
+
+    def test_a_draft_takes_nothing_until_issued(self, client, shop):
+        headers, customer_id, product_id = shop
+        draft = self._invoice(client, headers, customer_id, product_id, "4", status="Draft")
+        assert self._stock(client, headers, product_id) == "100.000"
+        client.put(f"/api/v1/invoices/{draft.json['id']}", json={"status": "Unpaid"},
+                   headers=headers)
+        assert self._stock(client, headers, product_id) == "96.000"
+
+    def test_never_below_zero_unless_the_product_allows_it(self, client, shop):
+        headers, customer_id, product_id = shop
+        refused = self._invoice(client, headers, customer_id, product_id, "101")
+        assert refused.status_code == 422
+        assert list(refused.json["errors"]) == ["items.0.qty"]
+        assert self._stock(client, headers, product_id) == "100.000"
+        client.put(f"/api/v1/products/{product_id}", json={"allow_negative_stock": True},
+                   headers=headers)
+        assert self._invoice(client, headers, customer_id, product_id, "101").status_code == 201
+        assert self._stock(client, headers, product_id) == "-1.000"
