@@ -8,6 +8,9 @@ from app.extensions import db
 from app.models import Organisation, User
 from oauth.models import ApiClient
 
+# The commands migrate the schema and commit on connections of their own.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def cli(app):

@@ -7,6 +7,9 @@ from app import create_app, database
 from app.extensions import db
 from app.models import Customer
 
+# What is tested is the app's own choice of connections and transactions.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def statements(app):
