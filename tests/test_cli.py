@@ -29,7 +29,7 @@ def credentials(output):
             re.search(r"client_secret:\s+(\S+)", output).group(1))
 
 
-def test_setup_bootstraps_once(app, cli, client):
+def test_setup_bootstraps_once(cli, client):
     client_id, secret = credentials(cli("setup"))
     assert "client_secret" not in cli("setup")
     assert cli("bootstrap-client-id").strip() == client_id

@@ -26,7 +26,7 @@ def statements(app):
 
 
 def test_a_read_runs_outside_a_transaction_and_a_write_inside_one(
-        app, client, tree, admin_c, auth, statements):
+        client, admin_c, auth, statements):
     headers = auth(admin_c)
     statements.clear()
     assert client.get("/api/v1/me", headers=headers).status_code == 200
@@ -45,7 +45,7 @@ def test_a_read_runs_outside_a_transaction_and_a_write_inside_one(
 
 
 def test_a_write_after_a_read_in_the_same_session_gets_a_transaction(
-        app, client, tree, admin_c, auth, statements):
+        client, tree, admin_c, auth, statements):
     """Tests (and scripts) run requests and their own writes in one application context."""
     headers, organisation_id = auth(admin_c), tree.C.id
     db.session.commit()  # the read below begins the session's next transaction

@@ -1,9 +1,11 @@
 """/healthz and /readyz, without a token."""
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db, limiter
 
 
+@pytest.mark.one_backend
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}
