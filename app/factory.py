@@ -24,7 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_path(app)
     errors.init_app(app)
     api.init_app(app)
-    oauth.init_app(app, api, session=db.session, client_model=ApiClient,
+    oauth.init_app(app, api, db=db, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
                    may_emulate=tenancy.may_emulate, audit=audit.token_event)
     for blueprint in resources.blueprints():

@@ -8,7 +8,7 @@ from oauth.store import Store
 
 
 def init_app(app, api, **store):
-    """``store``: session, client_model, token_model, limiter, may_emulate (oauth.store)."""
+    """``store``: db, client_model, token_model, limiter, may_emulate, audit (oauth.store)."""
     app.extensions["oauth"] = Store(**store)
     server.init_app(app)
     api.register_blueprint(routes.blp)

@@ -1,6 +1,6 @@
 """Where the authorization server finds clients and tokens.
 
-The application hands over its session, its client and token models (built on
+The application hands over its database, its client and token models (built on
 oauth.models), its rate limiter and its rule for emulation through ``oauth.init_app``;
 everything in this package reaches them through ``store()``."""
 import time
@@ -19,12 +19,16 @@ MAX_TOKEN_LENGTH = 200
 
 @dataclass(frozen=True)
 class Store:
-    session: Any  # Flask-SQLAlchemy's scoped session
+    db: Any  # the Flask-SQLAlchemy extension: its session is looked up at each use
     client_model: type
     token_model: type
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
     audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
+
+    @property
+    def session(self):
+        return self.db.session
 
     def authenticate_client(self, client_id: str, secret: str):
         """The client, or None; the same work whether the id is unknown, the secret wrong

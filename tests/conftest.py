@@ -1,12 +1,20 @@
-"""Fixtures: an app per test on each backend, an organisation tree, clients and tokens.
+"""Fixtures: one app per backend for the whole run, an organisation tree, clients and tokens.
 
 Every test runs on SQLite with in-memory limits, and also on PostgreSQL with Redis
-when TEST_DATABASE_URL / TEST_REDIS_URL are set (as .ci/run does).
+when TEST_DATABASE_URL / TEST_REDIS_URL are set (as .ci/run does), except tests marked
+`one_backend`: what they check does not depend on the database or the limit storage.
+
+A test runs in a transaction of one connection, rolled back at its end: the app's commits
+and rollbacks become savepoint releases and rollbacks, and every statement, a read
+request's included, goes through that connection. Tests marked `commits` get real commits
+(for the app's own connection handling, migrations, or servers in other processes) and
+empty tables afterwards; tests marked `config(...)` get a fresh app with those settings.
 """
 import base64
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -17,18 +25,34 @@ os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="tiergate-test-")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from app.bootstrap import create_client, create_organisation  # noqa: E402
-from app.extensions import db, limiter  # noqa: E402
+from app.extensions import Session as AppSession  # noqa: E402
+from app.extensions import db, limiter, migrate  # noqa: E402
 from app.factory import create_app  # noqa: E402
 from app.models import User  # noqa: E402
+from oauth.server import server as authorization_server  # noqa: E402
+from openapi import api  # noqa: E402
 
 
-def _backends():
-    backends = [pytest.param(("sqlite://", "memory://"), id="sqlite")]
+def _backends() -> dict:
+    backends = {"sqlite": ("sqlite://", "memory://")}
     database, redis = os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
     if database or redis:
-        backends.append(pytest.param((database or "sqlite://", redis or "memory://"),
-                                     id="postgresql-redis"))
+        backends["postgresql-redis"] = (database or "sqlite://", redis or "memory://")
     return backends
+
+
+BACKENDS = _backends()
+
+
+def pytest_generate_tests(metafunc):
+    """Each test that needs a backend runs on every one, or on SQLite alone if `one_backend`."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    names = list(BACKENDS)
+    if metafunc.definition.get_closest_marker("one_backend"):
+        names = names[:1]
+    metafunc.parametrize("backend", [BACKENDS[name] for name in names], ids=names,
+                         indirect=True, scope="session")
 
 
 def _check_reachable(database_url: str, storage_uri: str) -> None:
@@ -46,48 +70,144 @@ def _check_reachable(database_url: str, storage_uri: str) -> None:
                     returncode=3)
 
 
-@pytest.fixture(scope="session", params=_backends())
+@pytest.fixture(scope="session")
 def backend(request):
-    database_url, storage_uri = request.param
-    _check_reachable(database_url, storage_uri)
-    if not database_url.startswith("sqlite"):
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-        with app.app_context():
-            db.drop_all()
-            # Not a model's table: left behind, it would tell `tiergate setup` this
-            # database is at an older migration than its create_all schema.
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-            db.create_all()
+    """(database URL, rate-limit storage URI) of this test's backend."""
+    _check_reachable(*request.param)
     return request.param
 
 
-def _empty_tables():
-    tables = ", ".join(table.name for table in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+# Extensions are module-level objects that init_app configures for the app it was last
+# given (the limiter's storage, the Api's spec, the OAuth server's settings): each test
+# puts back the state of the app it uses, whatever other apps were built in between.
+GLOBAL_EXTENSIONS = (api, limiter, migrate, authorization_server)
+
+
+class BuiltApp:
+    """An app for the backend, and the extensions' state that goes with it."""
+
+    def __init__(self, backend, overrides=None):
+        database_url, storage_uri = backend
+        self.app = create_app({
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_STORAGE_URI": storage_uri,
+            "RATE_LIMIT": "1000 per hour",
+            **(overrides or {}),
+        })
+        self.extensions = {extension: dict(vars(extension)) for extension in GLOBAL_EXTENSIONS}
+
+    def activate(self):
+        for extension, state in self.extensions.items():
+            if vars(extension) != state:
+                vars(extension).clear()
+                vars(extension).update(state)
+
+    def dispose(self):
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend_app(backend):
+    """The app every test of this backend shares, unless it needs settings of its own."""
+    test_app = BuiltApp(backend)
+    with test_app.app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            db.drop_all()
+            # Not a model's table: left behind, it would tell `tiergate setup` this
+            # database is at an older migration than its create_all schema.
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()  # SQLite: in memory, one connection (StaticPool) for the whole run
+    yield test_app
+    test_app.dispose()
+
+
+class OneConnectionSession(AppSession):
+    """Every statement on the test's connection: the app's choice of an autocommit
+    connection for read requests would not see the test's uncommitted rows."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+@contextmanager
+def rolled_back():
+    """Run in one transaction, rolled back at the end; the app's session commits to
+    savepoints inside it (one per session transaction)."""
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    app_session = db.session
+    db.session = db._make_scoped_session({
+        "class_": OneConnectionSession, "bind": connection,
+        "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = app_session
+        transaction.rollback()
+        connection.close()
+
+
+def empty_tables():
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+            connection.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@contextmanager
+def app_for(request, backend, backend_app, *, commits):
+    marker = request.node.get_closest_marker("config")
+    built = BuiltApp(backend, marker.kwargs) if marker else backend_app
+    built.activate()
+    app = built.app
+    settings = dict(app.config)  # a test may change a setting for itself
+    try:
+        with app.app_context():
+            limiter.reset()  # counters live in Redis across apps on the PostgreSQL/Redis backend
+            if marker and db.engine.dialect.name == "sqlite":
+                db.create_all()  # its own database in memory
+            if commits:
+                try:
+                    yield app
+                finally:
+                    empty_tables()
+            else:
+                with rolled_back():
+                    yield app
+    finally:
+        app.config.clear()
+        app.config.update(settings)
+        if marker:
+            built.dispose()
 
 
 @pytest.fixture
-def app(backend, request):
-    """A fresh app; @pytest.mark.config(NAME=value) overrides settings for one test."""
-    database_url, storage_uri = backend
-    marker = request.node.get_closest_marker("config")
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_STORAGE_URI": storage_uri,
-        "RATE_LIMIT": "1000 per hour",
-        **(marker.kwargs if marker else {}),
-    })
-    with app.app_context():
-        limiter.reset()  # counters live in Redis across apps on the PostgreSQL/Redis backend
-        if database_url.startswith("sqlite"):
-            db.create_all()
+def app(request, backend, backend_app):
+    """The backend's app, inside a transaction rolled back after the test (marked
+    `commits`: real commits, tables emptied afterwards); marked config(NAME=value): a
+    fresh app with those settings."""
+    with app_for(request, backend, backend_app,
+                 commits=request.node.get_closest_marker("commits") is not None) as app:
         yield app
-        db.session.remove()
-        if not database_url.startswith("sqlite"):
-            _empty_tables()
+
+
+@pytest.fixture
+def committed_app(request, backend, backend_app):
+    """The backend's app with real commits; its tables are emptied after the test."""
+    with app_for(request, backend, backend_app, commits=True) as app:
+        yield app
 
 
 @pytest.fixture
@@ -197,16 +317,17 @@ def admin_c(tree, make_caller):
 
 
 @pytest.fixture
-def server_env(app, backend, tmp_path):
+def server_env(request, backend, tmp_path):
     """Environment for a gunicorn server on this test's backend: a SQLite file with
-    in-memory limits (the embedded default), or PostgreSQL and Redis with two workers."""
+    in-memory limits (the embedded default), or PostgreSQL and Redis with two workers,
+    whose tables are emptied before and after the test."""
     from tests import live
 
     database_url, storage_uri = backend
     if database_url.startswith("sqlite"):
         return live.environment(tmp_path)
-    db.session.remove()
-    _empty_tables()
+    request.getfixturevalue("committed_app")
+    empty_tables()
     return live.environment(tmp_path, DATABASE_URL=database_url,
                             RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
 

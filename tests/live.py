@@ -1,5 +1,6 @@
 """Start the real thing: `tiergate setup` and gunicorn, as `make run` does."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -58,7 +59,7 @@ def gunicorn(env: dict, timeout: float = 20):
                 time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # quick shutdown: nothing is in flight any more
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

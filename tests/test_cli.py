@@ -7,6 +7,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ApiClient, Organisation, User
 
+# The commands migrate the schema and commit on connections of their own.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def cli(app):
@@ -25,7 +28,7 @@ def credentials(output):
             re.search(r"client_secret:\s+(\S+)", output).group(1))
 
 
-def test_setup_bootstraps_once(app, cli, client):
+def test_setup_bootstraps_once(cli, client):
     client_id, secret = credentials(cli("setup"))
     assert "client_secret" not in cli("setup")
     assert cli("bootstrap-client-id").strip() == client_id

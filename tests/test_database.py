@@ -8,6 +8,9 @@ from app.extensions import db
 from app.factory import create_app
 from app.models import Customer
 
+# What is tested is the app's own choice of connections and transactions.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def statements(app):
@@ -24,7 +27,7 @@ def statements(app):
 
 
 def test_a_read_runs_outside_a_transaction_and_a_write_inside_one(
-        app, client, tree, admin_c, auth, statements):
+        client, admin_c, auth, statements):
     headers = auth(admin_c)
     statements.clear()
     assert client.get("/api/v1/me", headers=headers).status_code == 200
@@ -43,7 +46,7 @@ def test_a_read_runs_outside_a_transaction_and_a_write_inside_one(
 
 
 def test_a_write_after_a_read_in_the_same_session_gets_a_transaction(
-        app, client, tree, admin_c, auth, statements):
+        client, tree, admin_c, auth, statements):
     """Tests (and scripts) run requests and their own writes in one application context."""
     headers, organisation_id = auth(admin_c), tree.C.id
     db.session.commit()  # the read below begins the session's next transaction

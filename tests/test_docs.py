@@ -9,6 +9,7 @@ from tests import live
 CLIENT_ID, SECRET = "d0c50000-docs-4000-8000-000000000001", "docs-client-secret-0123456789"
 
 
+@pytest.mark.one_backend
 def test_docs_page_uses_only_local_assets(client):
     page = client.get("/docs")
     assert page.status_code == 200 and page.mimetype == "text/html"
@@ -19,7 +20,9 @@ def test_docs_page_uses_only_local_assets(client):
         assert client.get(asset).status_code == 200
 
 
-def test_committed_spec_matches_the_code(app):
+@pytest.mark.one_backend
+@pytest.mark.usefixtures("app")  # the Api holds the spec of the app last set up
+def test_committed_spec_matches_the_code():
     assert SPEC_FILE.read_text() == dump(api.spec_dict()), "run `make spec` and commit the result"
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.exc import OperationalError
 from app.extensions import db, limiter
 
 
+@pytest.mark.one_backend
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}

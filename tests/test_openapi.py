@@ -6,6 +6,8 @@ from openapi_spec_validator import validate
 
 from oauth.scopes import ALL_SCOPES
 
+pytestmark = pytest.mark.one_backend  # the document does not depend on the backend
+
 UNDOCUMENTED = {"static", "api-docs.openapi_json", "docs.page", "docs.asset"}
 
 

@@ -24,17 +24,21 @@ def shared_env(tmp_path):
     if not (database and redis):
         pytest.skip("needs TEST_DATABASE_URL and TEST_REDIS_URL (.ci/run sets both)")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_STORAGE_URI": redis})
+    tables = ", ".join(table.name for table in db.metadata.sorted_tables)
     with app.app_context():
         db.create_all()
-        tables = ", ".join(table.name for table in db.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.session.commit()
         limiter.reset()
         db.engine.dispose()
-    return live.environment(tmp_path, DATABASE_URL=database, RATELIMIT_STORAGE_URI=redis,
-                            SECRET_KEY="one-key-for-every-server", RATE_LIMIT="30 per hour",
-                            BOOTSTRAP_CLIENT_ID=CLIENT_ID, BOOTSTRAP_CLIENT_SECRET=SECRET,
-                            WEB_CONCURRENCY=2)
+    yield live.environment(tmp_path, DATABASE_URL=database, RATELIMIT_STORAGE_URI=redis,
+                           SECRET_KEY="one-key-for-every-server", RATE_LIMIT="30 per hour",
+                           BOOTSTRAP_CLIENT_ID=CLIENT_ID, BOOTSTRAP_CLIENT_SECRET=SECRET,
+                           WEB_CONCURRENCY=2)
+    with app.app_context():  # the tests that follow share this database
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.engine.dispose()
 
 
 def test_two_servers_share_tokens_revocations_and_limits(shared_env, tmp_path):

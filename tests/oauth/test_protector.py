@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import AccessToken, ApiClient
 
 
-def test_no_credentials_get_a_bare_challenge(client, admin_c):
+def test_no_credentials_get_a_bare_challenge(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="tiergate"'
@@ -27,11 +27,11 @@ def _assert_invalid_token(response):
     assert response.json["error"] == "invalid_token"
 
 
-def test_unknown_token(client, admin_c):
+def test_unknown_token(client):
     _assert_invalid_token(client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}))
 
 
-def test_malformed_header(client, admin_c):
+def test_malformed_header(client):
     _assert_invalid_token(client.get("/api/v1/me", headers={"Authorization": "Bearer"}))
     _assert_invalid_token(client.get("/api/v1/me", headers={"Authorization": "Bearer " + "x" * 5000}))
 

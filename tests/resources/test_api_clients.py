@@ -10,7 +10,7 @@ def token_request(client_id, secret, **extra):
             "client_secret": secret, **extra}
 
 
-def test_create_shows_the_secret_once(client, tree, admin_c, auth):
+def test_create_shows_the_secret_once(client, admin_c, auth):
     headers = auth(admin_c)
     created = client.post("/api/v1/api-clients", json={"name": "Sync", "scope": "users:read"},
                           headers=headers)

@@ -58,7 +58,7 @@ def test_delete(client, admin_c, auth):
     assert client.get(f"/api/v1/customers/{customer_id}", headers=headers).status_code == 404
 
 
-def test_customer_with_invoices_is_not_deleted(client, tree, admin_c, auth):
+def test_customer_with_invoices_is_not_deleted(client, admin_c, auth):
     headers = auth(admin_c)
     invoice = make_invoice(client, headers)
     response = client.delete(f"/api/v1/customers/{invoice['customer_id']}", headers=headers)

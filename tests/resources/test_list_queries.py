@@ -35,7 +35,7 @@ def _queries(client, headers, url):
 
 @pytest.mark.parametrize("url", ["/api/v1/invoices?per_page=100", "/api/v1/payments?per_page=100",
                                  "/api/v1/customers?per_page=100", "/api/v1/products?per_page=100"])
-def test_list_queries_do_not_grow_with_the_page(client, tree, headers, url):
+def test_list_queries_do_not_grow_with_the_page(client, headers, url):
     customer = make_customer(client, headers)
     make_invoice(client, headers, customer_id=customer["id"])
     pay(client, headers, make_invoice(client, headers)["id"], "1.00")

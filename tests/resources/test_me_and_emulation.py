@@ -85,7 +85,7 @@ def test_writes_record_the_real_and_the_effective_user(client, tree, admin_c, ma
     assert event.request_id == response.headers["X-Request-Id"]
 
 
-def test_every_write_is_audited(client, tree, admin_c, auth):
+def test_every_write_is_audited(client, admin_c, auth):
     headers = auth(admin_c)
     org = client.post("/api/v1/organisations", json={"name": "N"}, headers=headers).json
     client.post("/api/v1/users", json={"name": "U", "email": "u@example.com"}, headers=headers)

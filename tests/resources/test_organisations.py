@@ -23,7 +23,7 @@ def test_get_has_the_hub_fields(client, tree, admin_c, auth):
     assert body["parent"] == tree.C.id
 
 
-def test_list_is_paginated(client, tree, admin_c, auth):
+def test_list_is_paginated(client, admin_c, auth):
     response = client.get("/api/v1/organisations?per_page=2&page=2", headers=auth(admin_c))
     assert response.json["meta"] == {"current_page": 2, "per_page": 2, "total_pages": 2,
                                      "total_records": 3}
@@ -51,7 +51,7 @@ def test_move_rewrites_the_subtree(client, tree, make_caller, auth):
     assert e.depth == d.depth + 1 == tree.C2.depth + 2
 
 
-def test_cannot_move_under_own_descendant(client, tree, admin_c, make_caller, auth):
+def test_cannot_move_under_own_descendant(client, tree, make_caller, auth):
     admin_b = make_caller(tree.B, admin=True)
     response = client.put(f"/api/v1/organisations/{tree.C.id}", json={"parent": tree.E.id},
                           headers=auth(admin_b))
@@ -73,7 +73,7 @@ def test_cannot_move_out_of_reach(client, tree, admin_c, auth):
                       headers=auth(admin_c)).json["parent"] == tree.C.id
 
 
-def test_subtree_query_is_one_statement_whatever_the_depth(app, client, tree, make_caller, auth):
+def test_subtree_query_is_one_statement_whatever_the_depth(client, tree, make_caller, auth):
     parent = tree.E
     from app.bootstrap import create_organisation
 

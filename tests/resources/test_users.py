@@ -84,7 +84,7 @@ class TestGrantingNoMoreThanHeld:
         [{"permission": "api_client:edit"}],
         [{"permission": "organisation:view", "parent": True}],
     ])
-    def test_may_not_grant_more(self, client, tree, manager, auth, permissions):
+    def test_may_not_grant_more(self, client, manager, auth, permissions):
         body = new_user(permissions=permissions)
         response = client.post("/api/v1/users", json=body, headers=auth(manager))
         assert response.status_code == 403
