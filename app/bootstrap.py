@@ -71,8 +71,8 @@ def seed_demo() -> None:
         slug = name.lower().replace("'", "").replace(" ", "-")
         db.session.add(User(
             organisation=organisation, name=f"{name} manager", email=f"manager@{slug}.example",
-            permissions=[{"permission": "organisation:view", "parent": True},
-                         {"permission": "user:view", "parent": True}],
+            permissions=[{"permission": "organisations:view", "parent": True},
+                         {"permission": "users:view", "parent": True}],
         ))
         db.session.add(Address(
             organisation_id=organisation.id, name="Main office", company_name=f"{name} Ltd.",

@@ -112,7 +112,7 @@ def create_org(name, parent, root):
 @click.option("--email", required=True)
 @click.option("--admin", is_flag=True)
 @click.option("--permission", "permissions", multiple=True,
-              help="A permission such as user:view; add :parent to extend it to descendants.")
+              help="A permission such as users:view; add :parent to extend it to descendants.")
 def create_user(organisation_id, name, email, admin, permissions):
     """Create a user."""
     grants = [{"permission": spec.removesuffix(":parent"), "parent": spec.endswith(":parent")}

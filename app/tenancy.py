@@ -7,7 +7,7 @@ a record out of reach is simply not found and ids cannot be probed: 404 when the
 names it, 422 (with the field) when the request body or query refers to it.
 
 The permission checked is the one the view's scope stands for (``customers:write`` ->
-``customer:edit``, see oauth.protector.required_permission) unless one is named.
+``customers:edit``, see oauth.protector.required_permission) unless one is named.
 """
 from dataclasses import dataclass
 
@@ -99,7 +99,7 @@ def get_or_404(model, record_id: int, permission: str | None = None, *, lock: bo
 
 def _view_permission(model) -> str | None:
     """The permission that shows records of ``model`` in their own right (users ->
-    user:view), None for a model without a resource of its own."""
+    users:view), None for a model without a resource of its own."""
     return SCOPE_PERMISSIONS.get(f"{model.__tablename__.replace('_', '-')}:read")
 
 
@@ -161,7 +161,7 @@ def missing_grants(organisation: Organisation, admin: bool, permissions: list[di
 
 def may_emulate(real: User, target: User) -> bool:
     """Whether ``real`` may act as ``target``: checked at the start and on every request."""
-    extends = real.grant("user:emulate")
+    extends = real.grant("users:emulate")
     return (extends is not None
             and Reach(real.organisation, extends).includes(target.organisation)
             and not missing_grants(target.organisation, target.admin, target.permissions or [],

@@ -124,7 +124,7 @@ require_oauth.register_token_validator(Validator(realm=REALM))
 
 def required_permission() -> str:
     """The permission that the scope the view requires stands for (customers:write ->
-    customer:edit): views name the scope once, record look-ups check its permission."""
+    customers:edit): views name the scope once, record look-ups check its permission."""
     return SCOPE_PERMISSIONS[g.required_scopes[0]]
 
 

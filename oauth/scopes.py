@@ -1,18 +1,21 @@
-"""The scope catalogue, used by the server, the spec and the tests.
+"""The catalogue of scopes and permissions, used by the server, the spec and the tests.
 
-Every permission ``<resource>:view|edit`` has a scope ``<resources>:read|write``; a token's
-scopes narrow what its user's permissions allow, never widen it.
+Each resource has the scopes `<resource>:read` and `<resource>:write`, which stand for its
+user's permissions `<resource>:view` and `<resource>:edit`, with the same resource name
+(`users` also has `users:emulate` for both). A token's scopes narrow what its user's
+permissions allow, never widen it. Editing implies viewing: `customers:edit` lets its holder
+see the customers it may change.
 """
 
-# (plural used in scopes and URLs, singular used in permissions, description)
+# (resource, as in scopes, permissions and URLs; what it covers)
 RESOURCES = (
-    ("organisations", "organisation", "organisations and their saved addresses"),
-    ("users", "user", "users and their permissions"),
-    ("api-clients", "api_client", "API clients and their secrets"),
-    ("customers", "customer", "customers"),
-    ("products", "product", "products, services and stock"),
-    ("invoices", "invoice", "invoices and their PDFs"),
-    ("payments", "payment", "payments against invoices"),
+    ("organisations", "organisations and their saved addresses"),
+    ("users", "users and their permissions"),
+    ("api-clients", "API clients and their secrets"),
+    ("customers", "customers"),
+    ("products", "products, services and stock"),
+    ("invoices", "invoices and their PDFs"),
+    ("payments", "payments against invoices"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))
@@ -22,17 +25,24 @@ SCOPE_PERMISSIONS: dict[str, str] = {}
 #: scope -> description, for the metadata document and the spec
 SCOPE_DESCRIPTIONS: dict[str, str] = {}
 
-for plural, singular, noun in RESOURCES:
+for resource, covers in RESOURCES:
     for scope_action, permission_action, verb in _ACTIONS:
-        SCOPE_PERMISSIONS[f"{plural}:{scope_action}"] = f"{singular}:{permission_action}"
-        SCOPE_DESCRIPTIONS[f"{plural}:{scope_action}"] = f"{verb} {noun}"
+        SCOPE_PERMISSIONS[f"{resource}:{scope_action}"] = f"{resource}:{permission_action}"
+        SCOPE_DESCRIPTIONS[f"{resource}:{scope_action}"] = (
+            f"{verb} {covers} (permission {resource}:{permission_action})")
 
-SCOPE_PERMISSIONS["users:emulate"] = "user:emulate"
-SCOPE_DESCRIPTIONS["users:emulate"] = "Act as another user in reach (emulation)"
+SCOPE_PERMISSIONS["users:emulate"] = "users:emulate"
+SCOPE_DESCRIPTIONS["users:emulate"] = "Act as another user in reach (permission users:emulate)"
 
 PERMISSION_SCOPES = {permission: scope for scope, permission in SCOPE_PERMISSIONS.items()}
 ALL_SCOPES = tuple(SCOPE_PERMISSIONS)
 ALL_PERMISSIONS = tuple(PERMISSION_SCOPES)
+
+
+def implied_by(permission: str) -> str | None:
+    """The permission that also grants ``permission``: edit grants view."""
+    resource, _, action = permission.partition(":")
+    return f"{resource}:edit" if action == "view" else None
 
 
 def split(scope: str | None) -> set[str]:

@@ -104,9 +104,21 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
 
     def validate_requested_scope(self):
         requested = scopes.split(self.request.payload.scope)
+        unknown = requested - set(scopes.ALL_SCOPES)
+        if unknown:
+            raise InvalidScopeError(
+                f"Unknown scope: {_printable(' '.join(sorted(unknown)))}. The scopes are: "
+                f"{' '.join(scopes.ALL_SCOPES)}.")
+        not_held = requested - self.client.user.held_scopes()
+        if not_held:
+            needed = ", ".join(f"{scopes.SCOPE_PERMISSIONS[scope]} (for {scope})"
+                               for scope in scopes.join(not_held).split())
+            raise InvalidScopeError(f"The client's user does not hold the permission: {needed}.")
         not_allowed = requested - self.client.allowed_scopes()
         if not_allowed:
-            raise InvalidScopeError(f"The client may not have: {_printable(' '.join(sorted(not_allowed)))}.")
+            raise InvalidScopeError(
+                f"The client is restricted to other scopes; it may not have: "
+                f"{scopes.join(not_allowed)}.")
 
     def create_token_response(self):
         status, token, headers = super().create_token_response()

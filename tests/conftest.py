@@ -256,7 +256,7 @@ def make_user(app):
 
 @pytest.fixture
 def make_caller(app, make_user):
-    """make_caller(org, admin=..., permissions=["user:view+"], scope=None): "+" means parent."""
+    """make_caller(org, admin=..., permissions=["users:view+"], scope=None): "+" means parent."""
 
     def make(organisation, *, scope=None, user=None, **user_fields):
         user = user or make_user(organisation, **user_fields)

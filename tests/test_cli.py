@@ -55,11 +55,11 @@ def test_create_org_user_client_and_rotate(cli, client):
     out = cli("create-org", "Reseller", "--parent", "1")
     org_id = int(re.search(r"organisation (\d+)", out).group(1))
     out = cli("create-user", "--org", str(org_id), "--name", "Rita", "--email", "rita@example.com",
-              "--permission", "user:view:parent", "--permission", "organisation:view")
+              "--permission", "users:view:parent", "--permission", "organisations:view")
     user_id = int(re.search(r"user (\d+)", out).group(1))
     user = db.session.get(User, user_id)
-    assert user.permissions == [{"permission": "user:view", "parent": True},
-                                {"permission": "organisation:view", "parent": False}]
+    assert user.permissions == [{"permission": "users:view", "parent": True},
+                                {"permission": "organisations:view", "parent": False}]
     client_id, secret = credentials(cli("create-client", "--user", str(user_id), "--name", "Rita's"))
     _, new_secret = credentials(cli("rotate-secret", client_id))
     grant = {"grant_type": "client_credentials", "client_id": client_id}
@@ -84,7 +84,7 @@ def test_unknown_permission_is_refused_with_the_valid_names(app, cli):
     cli("setup")
     output = refused(app, "create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
                      "--permission", "god")
-    assert "permissions.0.permission" in output and "customer:view" in output
+    assert "permissions.0.permission" in output and "customers:view" in output
 
 
 @pytest.mark.parametrize("args,says", [
@@ -109,7 +109,7 @@ def test_a_duplicate_email_is_one_line(app, cli):
 def test_a_scope_the_user_cannot_hold_is_refused(app, cli):
     cli("setup")
     user = cli("create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
-               "--permission", "user:view")
+               "--permission", "users:view")
     user_id = re.search(r"user (\d+)", user).group(1)
     assert "does not hold" in refused(app, "create-client", "--user", user_id, "--name", "x",
                                       "--scope", "customers:read")

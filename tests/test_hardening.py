@@ -25,7 +25,7 @@ def revoke(client, caller, token):
 
 @pytest.fixture
 def member(tree, make_user):
-    return make_user(tree.D, permissions=["organisation:view", "user:view"], name="Tom Jones")
+    return make_user(tree.D, permissions=["organisations:view", "users:view"], name="Tom Jones")
 
 
 class TestEmulationCannotOutliveItsStart:
@@ -67,7 +67,7 @@ class TestDisabledIsRevoked:
     def test_re_enabling_a_user_does_not_bring_its_tokens_back(
             self, client, tree, make_caller, auth):
         admin_b = make_caller(tree.B, admin=True)
-        worker = make_caller(tree.C, permissions=["user:view"])
+        worker = make_caller(tree.C, permissions=["users:view"])
         token = auth(worker)
         url = f"/api/v1/users/{worker.user.id}"
         assert client.put(url, json={"active": False}, headers=auth(admin_b)).status_code == 200
@@ -77,11 +77,11 @@ class TestDisabledIsRevoked:
 
     def test_an_emulation_that_became_invalid_stays_ended(
             self, client, tree, make_caller, make_user, auth):
-        real = make_caller(tree.C, permissions=["user:view+", "user:emulate+"])
-        target = make_user(tree.D, permissions=["user:view"])
+        real = make_caller(tree.C, permissions=["users:view+", "users:emulate+"])
+        target = make_user(tree.D, permissions=["users:view"])
         token = emulate(client, auth(real), target.id).json["access_token"]
         granted = list(real.user.permissions)
-        real.user.permissions = [{"permission": "user:view", "parent": True}]
+        real.user.permissions = [{"permission": "users:view", "parent": True}]
         db.session.commit()
         assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
         real.user.permissions = granted
@@ -92,7 +92,7 @@ class TestDisabledIsRevoked:
 class TestNoExistenceLeak:
     def test_a_user_out_of_reach_reads_as_an_id_never_used(
             self, client, tree, make_caller, make_user, auth):
-        caller = make_caller(tree.C, permissions=["api_client:view+", "api_client:edit+"])
+        caller = make_caller(tree.C, permissions=["api-clients:view+", "api-clients:edit+"])
         out_of_edit_reach = make_user(tree.D)
         out_of_edit_reach.admin = True  # stronger than the caller: not coverable
         db.session.commit()
@@ -107,13 +107,13 @@ class TestNoExistenceLeak:
 
     def test_no_403_naming_a_record_without_its_view_permission(
             self, client, tree, make_caller, make_user, auth):
-        caller = make_caller(tree.C, permissions=["api_client:view+", "api_client:edit",
-                                                  "user:view"])
+        caller = make_caller(tree.C, permissions=["api-clients:view+", "api-clients:edit",
+                                                  "users:view"])
         descendant_user = make_user(tree.D)
         response = client.post("/api/v1/api-clients", json={"name": "x",
                                                             "user": descendant_user.id},
                                headers=auth(caller))
-        # user:view reaches C only: user 'descendant_user' is as unknown as an unused id
+        # users:view reaches C only: user 'descendant_user' is as unknown as an unused id
         assert response.status_code == 422
         assert response.json["errors"] == {"user": f"User {descendant_user.id} was not found."}
 
@@ -163,12 +163,12 @@ def test_plain_http_when_development_allows_it(client, admin_c):
 
 
 def test_a_replay_is_refused_to_a_caller_who_lost_the_right(client, tree, make_caller, auth):
-    caller = make_caller(tree.C, permissions=["customer:view+", "customer:edit+"])
+    caller = make_caller(tree.C, permissions=["customers:view+", "customers:edit+"])
     create = dict(json={"account": "Jane", "organisation": tree.D.id},
                   headers={**auth(caller), "Idempotency-Key": "k-1"})
     assert client.post("/api/v1/customers", **create).status_code == 201
-    caller.user.permissions = [{"permission": "customer:view", "parent": True},
-                               {"permission": "customer:edit", "parent": False}]
+    caller.user.permissions = [{"permission": "customers:view", "parent": True},
+                               {"permission": "customers:edit", "parent": False}]
     db.session.commit()
     replay = client.post("/api/v1/customers", **create)
     assert replay.status_code == 422
@@ -195,7 +195,7 @@ class TestSmallerFindings:
 
     @pytest.mark.parametrize("path", ["/api/v1/customers/%D9%A3", "/api/v1/customers/%EF%BC%93"])
     def test_path_ids_are_ascii_digits(self, client, tree, make_caller, auth, path):
-        caller = make_caller(tree.C, permissions=["customer:view", "customer:edit"])
+        caller = make_caller(tree.C, permissions=["customers:view", "customers:edit"])
         headers = auth(caller)
         for _ in range(3):
             client.post("/api/v1/customers", json={"account": "x"}, headers=headers)

@@ -39,7 +39,7 @@ def _access_line(caplog, path, status):
 
 def test_a_403_and_token_issuance_name_the_client_and_organisation(client, tree, make_caller,
                                                                    auth, caplog):
-    caller = make_caller(tree.C, permissions=["user:view"])
+    caller = make_caller(tree.C, permissions=["users:view"])
     caplog.set_level(logging.INFO)
     headers = auth(caller)
     assert client.get("/api/v1/customers", headers=headers).status_code == 403

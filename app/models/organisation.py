@@ -93,7 +93,7 @@ class Address(Timestamps, db.Model):
 
 class User(Timestamps, db.Model):
     """A person of one organisation. ``permissions`` is a list of
-    {"permission": "user:view", "parent": bool}; ``parent`` extends it to descendants."""
+    {"permission": "users:view", "parent": bool}; ``parent`` extends it to descendants."""
 
     __tablename__ = "users"
     __audited__ = True
@@ -118,13 +118,14 @@ class User(Timestamps, db.Model):
     def grant(self, permission: str) -> bool | None:
         """None when the permission is not held; otherwise whether it reaches descendants.
 
-        An admin holds every permission over its organisation's whole subtree."""
+        An admin holds every permission over its organisation's whole subtree; a view
+        permission is also held through the resource's edit permission."""
         if self.admin:
             return True
-        for held in self.permissions or ():
-            if held["permission"] == permission:
-                return bool(held.get("parent"))
-        return None
+        names = {permission, scopes.implied_by(permission)}
+        reaches = [bool(held.get("parent")) for held in self.permissions or ()
+                   if held["permission"] in names]
+        return max(reaches) if reaches else None
 
     def held_scopes(self) -> set[str]:
         return {

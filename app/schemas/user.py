@@ -11,7 +11,7 @@ _TIMEZONES = frozenset(available_timezones()) | {"UTC"}
 
 class PermissionSchema(Schema):
     permission = ma.fields.String(required=True, validate=ma.validate.OneOf(ALL_PERMISSIONS),
-                                  metadata={"example": "customer:view"})
+                                  metadata={"example": "customers:view"})
     parent = StrictBoolean(load_default=False, metadata={
         "description": "Also on the organisation's descendants", "example": False})
 

@@ -98,7 +98,7 @@ def test_narrow_token_cannot_write(client, admin_c, auth):
 
 
 def test_a_withdrawn_permission_takes_effect_at_once(client, tree, make_caller, auth):
-    caller = make_caller(tree.C, permissions=["user:view"])
+    caller = make_caller(tree.C, permissions=["users:view"])
     headers = auth(caller)
     assert client.get("/api/v1/users", headers=headers).status_code == 200
     caller.user.permissions = []

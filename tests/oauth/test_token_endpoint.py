@@ -17,7 +17,7 @@ GRANT = {"grant_type": "client_credentials"}
 
 @pytest.fixture
 def reseller(tree, make_caller):
-    return make_caller(tree.C, permissions=["organisation:view+", "user:view"])
+    return make_caller(tree.C, permissions=["organisations:view+", "users:view"])
 
 
 def make_caller_like(caller, name):

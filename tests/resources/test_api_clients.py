@@ -27,7 +27,7 @@ def test_create_shows_the_secret_once(client, admin_c, auth):
 
 
 def test_client_for_a_user_in_a_descendant(client, tree, admin_c, make_user, auth):
-    member = make_user(tree.E, permissions=["organisation:view"])
+    member = make_user(tree.E, permissions=["organisations:view"])
     body = client.post("/api/v1/api-clients", json={"name": "E sync", "user": member.id},
                        headers=auth(admin_c)).json
     token = client.post("/oauth/token", data=token_request(body["client_id"], body["client_secret"]))
@@ -37,7 +37,7 @@ def test_client_for_a_user_in_a_descendant(client, tree, admin_c, make_user, aut
 
 
 def test_cannot_create_a_client_for_a_stronger_user(client, tree, make_caller, make_user, auth):
-    weak = make_caller(tree.C, permissions=["api_client:edit+", "api_client:view+"])
+    weak = make_caller(tree.C, permissions=["api-clients:edit+", "api-clients:view+"])
     strong = make_user(tree.D, admin=True)
     response = client.post("/api/v1/api-clients", json={"name": "x", "user": strong.id},
                            headers=auth(weak))
@@ -52,7 +52,7 @@ def test_unknown_scope_is_422(client, admin_c, auth):
 
 
 def test_delete_disables_and_revokes(client, tree, admin_c, make_caller, auth):
-    member = make_caller(tree.D, permissions=["user:view"])
+    member = make_caller(tree.D, permissions=["users:view"])
     member_headers = auth(member)
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == member.client_id))
     response = client.delete(f"/api/v1/api-clients/{row.id}", headers=auth(admin_c))
@@ -65,7 +65,7 @@ def test_delete_disables_and_revokes(client, tree, admin_c, make_caller, auth):
 
 
 def test_rotating_a_disabled_client_is_409(client, tree, admin_c, make_caller, auth):
-    member = make_caller(tree.D, permissions=["user:view"])
+    member = make_caller(tree.D, permissions=["users:view"])
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == member.client_id))
     headers = auth(admin_c)
     client.delete(f"/api/v1/api-clients/{row.id}", headers=headers)
@@ -74,7 +74,7 @@ def test_rotating_a_disabled_client_is_409(client, tree, admin_c, make_caller, a
 
 def test_weaker_user_cannot_rotate_or_disable_a_stronger_users_client(
         client, tree, make_caller, auth):
-    weak = make_caller(tree.C, permissions=["api_client:edit", "api_client:view"])
+    weak = make_caller(tree.C, permissions=["api-clients:edit", "api-clients:view"])
     strong = make_caller(tree.C, admin=True)
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == strong.client_id))
     headers = auth(weak)

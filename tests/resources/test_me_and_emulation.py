@@ -11,19 +11,19 @@ def bearer(token):
 
 
 def test_me_has_the_hub_fields(client, tree, make_caller, auth):
-    caller = make_caller(tree.C, permissions=["user:view+"])
+    caller = make_caller(tree.C, permissions=["users:view+"])
     body = client.get("/api/v1/me", headers=auth(caller)).json
     assert body["id"] == body["real_id"] == caller.user.id
     assert body["name"] == body["real_name"]
     assert body["organisation"] == tree.C.id
-    assert body["permissions"] == [{"permission": "user:view", "parent": True}]
+    assert body["permissions"] == [{"permission": "users:view", "parent": True}]
     assert {"currency", "locale", "timezone", "admin", "root", "modules"} <= set(body)
     assert body["emulating"] is False
 
 
 @pytest.fixture
 def member(tree, make_user):
-    return make_user(tree.D, permissions=["organisation:view", "user:view"], name="Tom Jones")
+    return make_user(tree.D, permissions=["organisations:view", "users:view"], name="Tom Jones")
 
 
 def emulate(client, headers, user_id):
@@ -55,12 +55,12 @@ def test_revoking_the_token_ends_emulation(client, admin_c, member, auth):
 
 
 def test_emulation_needs_the_permission(client, tree, make_caller, member, auth):
-    caller = make_caller(tree.C, permissions=["user:view+"])
+    caller = make_caller(tree.C, permissions=["users:view+"])
     assert emulate(client, auth(caller), member.id).status_code == 403
 
 
 def test_cannot_emulate_a_stronger_user(client, tree, make_caller, make_user, auth):
-    caller = make_caller(tree.C, permissions=["user:view+", "user:emulate+"])
+    caller = make_caller(tree.C, permissions=["users:view+", "users:emulate+"])
     strong = make_user(tree.D, admin=True)
     assert emulate(client, auth(caller), strong.id).status_code == 403
 
@@ -72,7 +72,7 @@ def test_no_emulation_within_emulation(client, tree, admin_c, make_user, auth):
 
 
 def test_writes_record_the_real_and_the_effective_user(client, tree, admin_c, make_user, auth):
-    target = make_user(tree.D, permissions=["organisation:edit", "organisation:view"])
+    target = make_user(tree.D, permissions=["organisations:edit", "organisations:view"])
     token = emulate(client, auth(admin_c), target.id).json["access_token"]
     response = client.put(f"/api/v1/organisations/{tree.D.id}", json={"name": "Renamed"},
                           headers=bearer(token))
@@ -101,8 +101,8 @@ def test_every_write_is_audited(client, admin_c, auth):
 
 def test_emulation_ends_when_the_real_user_could_no_longer_start_it(
         client, tree, make_caller, make_user, auth):
-    real = make_caller(tree.C, permissions=["user:view", "user:emulate+"])
-    target = make_user(tree.C, permissions=["user:view"])
+    real = make_caller(tree.C, permissions=["users:view", "users:emulate+"])
+    target = make_user(tree.C, permissions=["users:view"])
     token = emulate(client, auth(real), target.id).json["access_token"]
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     target.admin = True  # now stronger than the real user
@@ -112,10 +112,10 @@ def test_emulation_ends_when_the_real_user_could_no_longer_start_it(
 
 def test_emulation_ends_when_the_real_user_loses_the_permission(
         client, tree, make_caller, make_user, auth):
-    real = make_caller(tree.C, permissions=["user:view+", "user:emulate+"])
-    target = make_user(tree.D, permissions=["user:view"])
+    real = make_caller(tree.C, permissions=["users:view+", "users:emulate+"])
+    target = make_user(tree.D, permissions=["users:view"])
     token = emulate(client, auth(real), target.id).json["access_token"]
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
-    real.user.permissions = [{"permission": "user:view", "parent": True}]
+    real.user.permissions = [{"permission": "users:view", "parent": True}]
     db.session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401

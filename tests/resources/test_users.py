@@ -12,12 +12,12 @@ def new_user(**fields):
 def test_create_user_with_hub_fields(client, tree, admin_c, auth):
     body = new_user(organisation=tree.D.id, currency="EUR", locale="en-GB",
                     timezone="Europe/Paris", modules=["WEBSTORE"],
-                    permissions=[{"permission": "user:view", "parent": True}])
+                    permissions=[{"permission": "users:view", "parent": True}])
     response = client.post("/api/v1/users", json=body, headers=auth(admin_c))
     assert response.status_code == 201
     created = response.json
     assert created["organisation"] == tree.D.id
-    assert created["permissions"] == [{"permission": "user:view", "parent": True}]
+    assert created["permissions"] == [{"permission": "users:view", "parent": True}]
     assert created["root"] is False and created["admin"] is False and created["active"] is True
     assert (created["currency"], created["locale"], created["timezone"]) == (
         "EUR", "en-GB", "Europe/Paris")
@@ -50,8 +50,8 @@ def test_organisation_of_an_existing_user_cannot_change(client, tree, admin_c, a
     ({"locale": "English!"}, "locale"),
     ({"modules": ["TELEPORT"]}, "modules.0"),
     ({"permissions": [{"permission": "world:rule"}]}, "permissions.0.permission"),
-    ({"permissions": [{"permission": "user:view", "parent": "yes"}]}, "permissions.0.parent"),
-    ({"permissions": [{"permission": "user:view"}, {"permission": "user:view"}]}, "permissions"),
+    ({"permissions": [{"permission": "users:view", "parent": "yes"}]}, "permissions.0.parent"),
+    ({"permissions": [{"permission": "users:view"}, {"permission": "users:view"}]}, "permissions"),
     ({"admin": 1}, "admin"),
     ({"name": ""}, "name"),
     ({"organisation": "5"}, "organisation"),
@@ -73,16 +73,16 @@ def test_duplicate_email_in_one_organisation_is_409(client, admin_c, auth):
 class TestGrantingNoMoreThanHeld:
     @pytest.fixture
     def manager(self, tree, make_caller):
-        return make_caller(tree.C, permissions=["user:view+", "user:edit+", "organisation:view"])
+        return make_caller(tree.C, permissions=["users:view+", "users:edit+", "organisations:view"])
 
     def test_may_grant_what_it_holds(self, client, tree, manager, auth):
         body = new_user(organisation=tree.D.id,
-                        permissions=[{"permission": "user:view", "parent": True}])
+                        permissions=[{"permission": "users:view", "parent": True}])
         assert client.post("/api/v1/users", json=body, headers=auth(manager)).status_code == 201
 
     @pytest.mark.parametrize("permissions", [
-        [{"permission": "api_client:edit"}],
-        [{"permission": "organisation:view", "parent": True}],
+        [{"permission": "api-clients:edit"}],
+        [{"permission": "organisations:view", "parent": True}],
     ])
     def test_may_not_grant_more(self, client, manager, auth, permissions):
         body = new_user(permissions=permissions)
@@ -92,7 +92,7 @@ class TestGrantingNoMoreThanHeld:
 
     def test_permission_without_parent_cannot_be_granted_in_a_descendant(
             self, client, tree, manager, auth):
-        body = new_user(organisation=tree.D.id, permissions=[{"permission": "organisation:view"}])
+        body = new_user(organisation=tree.D.id, permissions=[{"permission": "organisations:view"}])
         assert client.post("/api/v1/users", json=body, headers=auth(manager)).status_code == 403
 
     def test_only_an_admin_makes_admins(self, client, tree, manager, admin_c, auth):
@@ -113,17 +113,17 @@ class TestGrantingNoMoreThanHeld:
         assert response.status_code == 403
 
     def test_changes_within_reach(self, client, tree, manager, make_user, auth):
-        weaker = make_user(tree.D, permissions=["user:view"])
+        weaker = make_user(tree.D, permissions=["users:view"])
         response = client.put(f"/api/v1/users/{weaker.id}",
-                              json={"permissions": [{"permission": "user:edit"}], "name": "B"},
+                              json={"permissions": [{"permission": "users:edit"}], "name": "B"},
                               headers=auth(manager))
         assert response.status_code == 200
-        assert response.json["permissions"] == [{"permission": "user:edit", "parent": False}]
+        assert response.json["permissions"] == [{"permission": "users:edit", "parent": False}]
         assert response.json["name"] == "B"
 
 
 def test_disabling_a_user_stops_its_clients(client, tree, admin_c, make_caller, auth):
-    member = make_caller(tree.D, permissions=["user:view"])
+    member = make_caller(tree.D, permissions=["users:view"])
     member_headers = auth(member)
     response = client.put(f"/api/v1/users/{member.user.id}", json={"active": False},
                           headers=auth(admin_c))
