@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint spec client bench bench-reach profile clean
+LINT_BIN := lint/node_modules/.bin
+
+.PHONY: run test lint lint-spec spec client bench bench-reach profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +26,25 @@ run: $(VENV)/.installed-run
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).
 ## The /docs test drives Debian's chromium, installed here when missing.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test lint-spec
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The OpenAPI linters, from npm at the versions lint/package-lock.json pins.
+lint/node_modules/.installed: lint/package.json lint/package-lock.json
+	npm ci --prefix lint --no-audit --no-fund --loglevel=error >/dev/null
+	touch $@
+
+## Lint openapi/openapi.json with Redocly's recommended rules and Spectral's spectral:oas:
+## any finding, even a hint, fails. Redocly's telemetry is off (lint/redocly.yaml too); its
+## banner about Node.js 20 (supported, but nearing its end) is left out.
+lint-spec: lint/node_modules/.installed
+	@echo "redocly lint --config lint/redocly.yaml openapi/openapi.json"
+	@out=$$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(LINT_BIN)/redocly lint \
+		--config lint/redocly.yaml openapi/openapi.json 2>&1); status=$$?; \
+		printf '%s\n' "$$out" | grep -v -e '^ *[╔║╚]' -e '^$$'; exit $$status
+	$(LINT_BIN)/spectral lint --quiet -r lint/.spectral.yaml --fail-severity=hint openapi/openapi.json
 
 ## Write the served OpenAPI document to openapi/openapi.json (a test fails when it is stale).
 spec: $(VENV)/.installed-run
@@ -56,4 +73,4 @@ profile: $(VENV)/.installed-test
 	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache *.egg-info lint/node_modules

@@ -78,6 +78,12 @@ def _oauth_errors(*statuses):
 @blp.route("/oauth/token", methods=["POST"])
 @blp.doc(
     summary="Issue an access token (client-credentials grant)",
+    description=(
+        "Authenticates the API client (HTTP Basic, or `client_id` and `client_secret` in the "
+        "form, not both) and answers a bearer token acting as the client's user, with no "
+        "refresh token. Without `scope` the token gets every scope the client may have; a "
+        "scope it may not have is `invalid_scope`. Failed authentications are throttled per "
+        "client id and address (429)."),
     security=CLIENT_AUTH,
     requestBody=_form_body(TokenRequestSchema),
     responses={"200": {"description": "An access token",
@@ -93,6 +99,11 @@ def issue_token():
 @blp.route("/oauth/revoke", methods=["POST"])
 @blp.doc(
     summary="Revoke one of the calling client's tokens (RFC 7009)",
+    description=(
+        "Revokes `token`, with the emulations started from it, if it is one of the calling "
+        "client's (revoking an emulation's token ends the emulation); the answer is the same "
+        "200 when it is not, so that nothing is learnt about other clients' tokens. Client "
+        "authentication as for `/oauth/token`."),
     security=CLIENT_AUTH,
     requestBody=_form_body(TokenActionRequestSchema),
     responses={"200": {"description": "Revoked, or not a token of this client: the same answer"},
@@ -107,6 +118,10 @@ def revoke_token():
 @blp.route("/oauth/introspect", methods=["POST"])
 @blp.doc(
     summary="Describe one of the calling client's tokens (RFC 7662)",
+    description=(
+        "Whether `token` is active, with its scope, user, organisation and times (and `act`, "
+        "the real user, while emulating); `{\"active\": false}` for an expired or revoked "
+        "token and for another client's. Client authentication as for `/oauth/token`."),
     security=CLIENT_AUTH,
     requestBody=_form_body(TokenActionRequestSchema),
     responses={"200": {"description": "The token, or {\"active\": false}",
@@ -121,7 +136,10 @@ def introspect_token():
 
 @blp.route("/.well-known/oauth-authorization-server", methods=["GET"])
 @blp.response(200, MetadataSchema)
-@blp.doc(summary="Authorization server metadata (RFC 8414)", security=[])
+@blp.doc(summary="Authorization server metadata (RFC 8414)", security=[], description=(
+    "The token, revocation and introspection endpoints, the client authentication methods "
+    "and the scopes this server supports, under `ISSUER` (or the request's own URL). No "
+    "token needed."))
 def metadata():
     base = (current_app.config["ISSUER"] or request.url_root).rstrip("/")
     methods = list(AUTH_METHODS)

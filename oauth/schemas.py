@@ -8,13 +8,11 @@ import marshmallow as ma
 class TokenRequestSchema(ma.Schema):
     grant_type = ma.fields.String(required=True, metadata={"enum": ["client_credentials"]})
     client_id = ma.fields.String(metadata={
-        "description": "API client ID (UUID), unless sent with HTTP Basic",
-        "example": "123e4567-e89b-12d3-a456-426614174000"})
+        "description": "API client ID (UUID), unless sent with HTTP Basic"})
     client_secret = ma.fields.String(metadata={
         "description": "API client secret, unless sent with HTTP Basic"})
     scope = ma.fields.String(metadata={
-        "description": "Space-separated scopes; default: all the client may have",
-        "example": "organisations:read users:read"})
+        "description": "Space-separated scopes; default: all the client may have"})
 
 
 class TokenSchema(ma.Schema):

@@ -66,9 +66,71 @@ def _operations(spec: dict):
                 yield path, method, operation
 
 
+def _resolve(spec: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        *_, kind, name = schema["$ref"].split("/")
+        schema = spec["components"][kind][name]
+    return schema
+
+
+def example_of(spec: dict, schema: dict):
+    """A request body's example from its properties' examples. A property without one is
+    left out, unless required: a reference to another record (`organisation`, `parent`,
+    `product_id`...) has no example, since no id is in every caller's reach."""
+    schema = _resolve(spec, schema)
+    if "example" in schema:
+        return schema["example"]
+    if schema.get("type") == "array" and "items" in schema:
+        item = example_of(spec, schema["items"])
+        return None if item is None else [item]
+    if "enum" in schema:  # a required choice: the first
+        return schema["enum"][0]
+    if "properties" not in schema:  # a required id: a placeholder that fits the schema
+        return schema.get("minimum") if schema.get("type") == "integer" else None
+    example = {}
+    for name, prop in schema["properties"].items():
+        if _resolve(spec, prop).get("readOnly"):
+            continue
+        value = example_of(spec, prop)
+        if value is not None and ("example" in _resolve(spec, prop) or name in schema.get("required", ())
+                                  or isinstance(value, (dict, list))):
+            example[name] = value
+    return example or None
+
+
+def _add_body_example(spec: dict, operation: dict) -> None:
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if media and "example" not in media:
+        example = example_of(spec, media["schema"])
+        if example is not None:
+            media["example"] = example
+
+
+def _drop_unused_components(spec: dict) -> None:
+    """Components nothing refers to (e.g. flask-smorest's PaginationMetadata) are left out."""
+    components = spec.get("components", {})
+    used, pending = set(), [{key: value for key, value in spec.items() if key != "components"}]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in used:
+                used.add(ref)
+                *_, kind, name = ref.split("/")
+                pending.append(components.get(kind, {}).get(name))
+            pending.extend(value for key, value in node.items() if key != "$ref")
+        elif isinstance(node, list):
+            pending.extend(node)
+    for kind in ("schemas", "responses", "parameters", "headers", "examples", "requestBodies"):
+        names = components.get(kind, {})
+        for name in [name for name in names if f"#/components/{kind}/{name}" not in used]:
+            del names[name]
+
+
 def complete(spec: dict) -> dict:
     for path, method, operation in _operations(spec):
         operation["operationId"] = operation_id(method, path)
+        _add_body_example(spec, operation)
         responses = operation.setdefault("responses", {})
         responses.setdefault("400", {"$ref": "#/components/responses/BAD_REQUEST"})
         if "{" in path:  # every record named in the URL is looked up through app.tenancy
@@ -90,5 +152,6 @@ def complete(spec: dict) -> dict:
             response.setdefault("headers", {}).update(header_refs())
             if str(status).startswith(("4", "5")) and "content" not in response:
                 response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}
+    _drop_unused_components(spec)
     return spec
 

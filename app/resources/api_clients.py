@@ -31,7 +31,11 @@ class ApiClients(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(ApiClientSchema))
     def get(self, page):
-        """List the API clients of users in reach (never their secrets)."""
+        """List API clients
+
+        The API clients of the users in reach, oldest first; never their secrets. Needs
+        `api-clients:read`.
+        """
         return paginate(tenancy.scoped(ApiClient).order_by(ApiClient.id), page)
 
     @require_scope("api-clients:write")
@@ -39,7 +43,13 @@ class ApiClients(MethodView):
     @blp.arguments(ApiClientSchema)
     @blp.response(201, ApiClientWithSecretSchema)
     def post(self, data):
-        """Create an API client acting as a user in reach; its secret is shown this once."""
+        """Create an API client
+
+        A client that acts as `user` (a user in reach; by default the caller), narrowed by
+        `scope` if given. The answer holds `client_secret`, shown this once and never stored in
+        plain: keep it. Needs `api-clients:write`; a user out of reach is a 422 on `user`. An
+        `Idempotency-Key` is not replayed here, since the answer carries the secret.
+        """
         user_id = data.pop("user_id", None)
         user = (tenancy.get_or_404(User, user_id, field="user")
                 if user_id is not None else tenancy.current_user())
@@ -56,13 +66,21 @@ class ApiClientById(MethodView):
     @require_scope("api-clients:read")
     @blp.response(200, ApiClientSchema)
     def get(self, client_pk):
-        """Get an API client (never its secret)."""
+        """Get an API client
+
+        One API client of a user in reach, without its secret. Needs `api-clients:read`; 404
+        when it is out of reach.
+        """
         return tenancy.get_or_404(ApiClient, client_pk)
 
     @require_scope("api-clients:write")
     @blp.response(204)
     def delete(self, client_pk):
-        """Disable an API client for good: its tokens stop working at once."""
+        """Disable an API client
+
+        Disables the client for good (it cannot be enabled again) and revokes its tokens, which
+        stop working at once. Needs `api-clients:write`; 404 when it is out of reach.
+        """
         client = tenancy.get_or_404(ApiClient, client_pk)
         tenancy.require_covers(client.user, "disable the API client of")
         client.active = False
@@ -76,7 +94,12 @@ class ApiClientById(MethodView):
 @blp.response(201, ApiClientWithSecretSchema)
 @blp.alt_response(409, description="The client is disabled")
 def rotate_secret(client_pk):
-    """Replace the client's secret; the old one stops working at once, tokens stay valid."""
+    """Rotate an API client's secret
+
+    A new secret, shown this once; the old one stops working at once, while tokens already
+    issued stay valid. Needs `api-clients:write`; 409 for a disabled client, 404 when it is
+    out of reach.
+    """
     client = tenancy.get_or_404(ApiClient, client_pk)
     tenancy.require_covers(client.user, "rotate the secret of")
     if not client.active:

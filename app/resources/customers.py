@@ -17,7 +17,12 @@ class Customers(MethodView):
     @blp.arguments(CustomerListArgs, location="query")
     @blp.response(200, page_of(CustomerSchema))
     def get(self, args):
-        """List the customers in reach."""
+        """List customers
+
+        The customers of the organisations in reach, oldest first; `search` matches the account,
+        email or phone (any case), `organisation` narrows to one organisation. Needs
+        `customers:read`.
+        """
         query = tenancy.scoped(Customer, organisation=args.get("organisation"))
         if args.get("search"):
             query = query.where(contains_text(args["search"], Customer.account, Customer.email,
@@ -29,7 +34,11 @@ class Customers(MethodView):
     @blp.arguments(CustomerSchema)
     @blp.response(201, CustomerSchema)
     def post(self, data):
-        """Create a customer (in the caller's organisation, or a descendant in reach)."""
+        """Create a customer
+
+        In the caller's organisation, or in `organisation` when given (one in reach: otherwise a
+        422 on the field). Needs `customers:write`; accepts an `Idempotency-Key`.
+        """
         return records.create(Customer, data)
 
 
@@ -38,14 +47,21 @@ class CustomerById(MethodView):
     @require_scope("customers:read")
     @blp.response(200, CustomerSchema)
     def get(self, customer_id):
-        """Get a customer."""
+        """Get a customer
+
+        Needs `customers:read`; 404 when the customer is out of reach.
+        """
         return tenancy.get_or_404(Customer, customer_id)
 
     @require_scope("customers:write")
     @blp.arguments(CustomerUpdateSchema(partial=True))
     @blp.response(200, CustomerSchema)
     def put(self, data, customer_id):
-        """Change the fields sent; the others stay."""
+        """Change a customer
+
+        `PUT` and `PATCH` both change the fields sent and keep the others; a customer stays in
+        its organisation. Needs `customers:write`; 404 when the customer is out of reach.
+        """
         return records.update(tenancy.get_or_404(Customer, customer_id), data)
 
     patch = put
@@ -54,6 +70,10 @@ class CustomerById(MethodView):
     @blp.response(204)
     @blp.alt_response(409, description="The customer has invoices")
     def delete(self, customer_id):
-        """Delete a customer without invoices."""
+        """Delete a customer
+
+        Only a customer without invoices: one with invoices is a 409. Needs `customers:write`;
+        404 when the customer is out of reach.
+        """
         records.delete(tenancy.get_or_404(Customer, customer_id),
                        unless_referenced_by=[Invoice.customer_id])

@@ -21,7 +21,11 @@ class HealthSchema(ma.Schema):
 @blp.response(200, HealthSchema)
 @blp.doc(security=[])
 def healthz():
-    """The process is up (no token needed)."""
+    """Liveness
+
+    Answers 200 while the process is up, without looking at its dependencies (see
+    `/readyz`). No token needed.
+    """
     return {"status": "ok"}
 
 
@@ -55,8 +59,12 @@ def _rate_limit_storage_ok() -> bool:
 @blp.alt_response(503, description="A dependency is unreachable; the body names it")
 @blp.doc(security=[])
 def readyz():
-    """The database and the rate-limit storage are reachable, and an API client exists to
-    get a token with (no token needed)."""
+    """Readiness
+
+    200 when the database and the rate-limit storage are reachable and an API client exists
+    to get a token with; otherwise 503, with `checks` naming what is not ready. No token
+    needed.
+    """
     checks = {"database": "ok" if _database_ok() else "unreachable",
               "rate_limit_storage": "ok" if _rate_limit_storage_ok() else "unreachable"}
     if checks["database"] == "ok":

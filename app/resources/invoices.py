@@ -44,7 +44,13 @@ class Invoices(MethodView):
     @blp.arguments(InvoiceListArgs, location="query")
     @blp.response(200, page_of(InvoiceSchema))
     def get(self, args):
-        """List invoices in reach, filtered by status, customer and date."""
+        """List invoices
+
+        The invoices in reach with their lines, oldest first. `status` selects the stored status
+        (`Unpaid` and `Partially Paid` include those past due; `Overdue` is the past-due subset),
+        `customer_id` one customer (out of reach: a 422 on the field), `date_from` and `date_to`
+        the invoice date, inclusive. Needs `invoices:read`.
+        """
         query = tenancy.scoped(Invoice, organisation=args.get("organisation"))
         query = _filtered(query, args).options(selectinload(Invoice.items))
         return paginate(query.order_by(Invoice.id), args)
@@ -54,7 +60,13 @@ class Invoices(MethodView):
     @blp.arguments(InvoiceCreateSchema)
     @blp.response(201, InvoiceSchema)
     def post(self, data):
-        """Create an invoice; its number is the organisation's next, without gaps."""
+        """Create an invoice
+
+        For a customer of the invoice's organisation (the caller's, or `organisation` in reach).
+        Totals and taxes are computed per line, and `invoice_number` is the organisation's next
+        for the invoice's year, without gaps. It starts `Unpaid`, or `Draft` if `status` says so.
+        Needs `invoices:write`; accepts an `Idempotency-Key`.
+        """
         owner = tenancy.owner_for_create(data.pop("organisation_id", None))
         customer = invoicing.customer_of(owner.id, data["customer_id"])
         invoice = Invoice(
@@ -76,7 +88,11 @@ class InvoiceById(MethodView):
     @require_scope("invoices:read")
     @blp.response(200, InvoiceSchema)
     def get(self, invoice_id):
-        """Get an invoice with its lines."""
+        """Get an invoice
+
+        The invoice with its lines and totals. Needs `invoices:read`; 404 when it is out of
+        reach.
+        """
         return tenancy.get_or_404(Invoice, invoice_id)
 
     @require_scope("invoices:write")
@@ -84,8 +100,14 @@ class InvoiceById(MethodView):
     @blp.response(200, InvoiceSchema)
     @blp.alt_response(409, description="Not allowed in the invoice's status")
     def put(self, data, invoice_id):
-        """Change the fields sent. A Paid or Void invoice keeps its items (409); values
-        equal to the invoice's own (as GET shows them) are no change."""
+        """Change an invoice
+
+        `PUT` and `PATCH` both change the fields sent and keep the others; values equal to the
+        invoice's own (as `GET` shows them) are no change. `items` replace all lines. A Paid or
+        Void invoice keeps its lines, customer and dates (409); `status` may be set to `Draft`,
+        `Unpaid` or `Void` where the invoice allows it. Needs `invoices:write`; 404 when it is out
+        of reach.
+        """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
         status = data.pop("status", None)
         changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
@@ -118,7 +140,7 @@ LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
 
 
 def _same(invoice: Invoice, field: str, value) -> bool:
-    """Whether ``value`` is what ``invoice`` already has; items only when every line is
+    """Whether `value` is what `invoice` already has; items only when every line is
     given in full (as GET shows it) and equal."""
     if field != "items":
         return getattr(invoice, field) == value
@@ -130,15 +152,21 @@ def _same(invoice: Invoice, field: str, value) -> bool:
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="The invoice as a PDF document")
+              description="The invoice as a PDF document", headers={"Content-Disposition": {
+                  "description": "A download, named after the invoice number",
+                  "schema": {"type": "string", "example": 'attachment; filename="INV-2026-0001.pdf"'}}})
 def invoice_pdf(invoice_id):
-    """Download the invoice as a PDF."""
+    """Download an invoice as a PDF
+
+    The invoice rendered as a PDF document, sent as a download named after its number
+    (`Content-Disposition: attachment`). Needs `invoices:read`; 404 when it is out of reach.
+    """
     invoice = tenancy.get_or_404(Invoice, invoice_id)
     organisation = db.session.get(Organisation, invoice.organisation_id)
     customer = db.session.get(Customer, invoice.customer_id)
     response = make_response(render_invoice(invoice, organisation, customer))
     response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{invoice.invoice_number}.pdf"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.invoice_number}.pdf"'
     return response
 
 

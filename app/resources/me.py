@@ -21,5 +21,10 @@ class Me:
 @require_scope()
 @blp.response(200, MeSchema)
 def get_me():
-    """The user the token acts as; while emulating, real_id and real_name name the real one."""
+    """The authenticated user
+
+    The user the token acts as, with its organisation and permissions; while emulating,
+    `real_id` and `real_name` name the user who started the emulation. Any valid token, no
+    scope needed.
+    """
     return Me(authenticated_token())

@@ -22,7 +22,11 @@ class Organisations(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(OrganisationSchema))
     def get(self, page):
-        """List the organisations in reach: the caller's own and, where permitted, descendants."""
+        """List organisations
+
+        The caller's own organisation and, where its permission reaches them, the descendants.
+        Needs `organisations:read`.
+        """
         query = tenancy.scoped(Organisation).order_by(Organisation.id)
         return paginate(query, page)
 
@@ -32,7 +36,12 @@ class Organisations(MethodView):
     @blp.response(201, OrganisationSchema)
     @blp.alt_response(409, description="The hierarchy would grow too deep")
     def post(self, data):
-        """Create a child organisation (of the caller's own by default)."""
+        """Create an organisation
+
+        A child of `parent` (an organisation in reach; by default the caller's own). The hierarchy
+        is limited in depth: a child below the deepest level is a 409. Needs
+        `organisations:write`; accepts an `Idempotency-Key`.
+        """
         _lock_tree()
         parent = tenancy.owner_for_create(data.pop("parent_id", None), field="parent", lock=True)
         _require_depth(parent.depth + 1)
@@ -49,7 +58,10 @@ class OrganisationById(MethodView):
     @require_scope("organisations:read")
     @blp.response(200, OrganisationSchema)
     def get(self, organisation_id):
-        """Get an organisation in reach."""
+        """Get an organisation
+
+        Needs `organisations:read`; 404 when it is out of reach.
+        """
         return tenancy.organisation_or_404(organisation_id)
 
     @require_scope("organisations:write")
@@ -57,7 +69,13 @@ class OrganisationById(MethodView):
     @blp.response(200, OrganisationSchema)
     @blp.alt_response(409, description="The move would put it under itself")
     def put(self, data, organisation_id):
-        """Change an organisation; a new ``parent`` moves it with its whole subtree."""
+        """Change an organisation
+
+        `PUT` and `PATCH` both change the fields sent and keep the others. A new `parent` moves
+        the organisation with its whole subtree: not under itself or a descendant (409), not the
+        caller's own organisation (403), never making a root. Needs `organisations:write`; 404
+        when it is out of reach.
+        """
         moving = data.get("parent_id") is not None  # perhaps to where it is: see below
         if moving:
             _lock_tree()
@@ -112,7 +130,11 @@ class Addresses(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(AddressSchema))
     def get(self, page, organisation_id):
-        """List an organisation's saved addresses."""
+        """List an organisation's addresses
+
+        Its saved addresses, oldest first. Needs `organisations:read`; 404 when the organisation
+        is out of reach.
+        """
         organisation = tenancy.organisation_or_404(organisation_id)
         query = tenancy.scoped(Address).where(
             Address.organisation_id == organisation.id).order_by(Address.id)
@@ -123,7 +145,11 @@ class Addresses(MethodView):
     @blp.arguments(AddressSchema)
     @blp.response(201, AddressSchema)
     def post(self, data, organisation_id):
-        """Save an address for an organisation."""
+        """Save an address
+
+        Adds a saved address to the organisation. Needs `organisations:write`; 404 when the
+        organisation is out of reach; accepts an `Idempotency-Key`.
+        """
         organisation = tenancy.organisation_or_404(organisation_id)
         address = Address(organisation_id=organisation.id, **data)
         db.session.add(address)

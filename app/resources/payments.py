@@ -19,7 +19,12 @@ class Payments(MethodView):
     @blp.arguments(PaymentListArgs, location="query")
     @blp.response(200, page_of(PaymentSchema))
     def get(self, args):
-        """List payments in reach, by invoice and date."""
+        """List payments
+
+        The payments in reach, oldest first; `invoice_id` narrows to one invoice (out of reach:
+        a 422 on the field), `date_from` and `date_to` to payment dates, inclusive. Needs
+        `payments:read`.
+        """
         query = tenancy.scoped(Payment, organisation=args.get("organisation"))
         if args.get("invoice_id"):  # an invoice out of reach is a 422 on the field
             invoice = tenancy.get_or_404(Invoice, args["invoice_id"], field="invoice_id")
@@ -32,7 +37,12 @@ class Payments(MethodView):
     @blp.response(201, PaymentSchema)
     @blp.alt_response(409, description="Overpayment, or an invoice that takes no payments")
     def post(self, data):
-        """Record a payment; the invoice's amount paid, balance and status follow at once."""
+        """Record a payment
+
+        Against an invoice in reach; its amount paid, balance and status follow at once. A
+        payment above the balance (even when payments arrive concurrently), or on an invoice
+        that is not open (Draft, Paid, Void), is a 409. Needs `payments:write`; accepts an `Idempotency-Key`.
+        """
         payment = record_payment(data)
         db.session.commit()
         return payment
@@ -42,5 +52,8 @@ class Payments(MethodView):
 @require_scope("payments:read")
 @blp.response(200, PaymentSchema)
 def get_payment(payment_id):
-    """Get a payment."""
+    """Get a payment
+
+    Needs `payments:read`; 404 when the payment is out of reach.
+    """
     return tenancy.get_or_404(Payment, payment_id)

@@ -25,7 +25,12 @@ class Products(MethodView):
     @blp.arguments(ProductListArgs, location="query")
     @blp.response(200, page_of(ProductSchema))
     def get(self, args):
-        """List products in reach; filter by text and type, sort by name or price."""
+        """List products
+
+        The products in reach; `text` matches the name or product code (any case), `type` is
+        `product` or `service`, `sort_by` is `+name`, `-name`, `+price` or `-price` (default:
+        oldest first). Needs `products:read`.
+        """
         query = tenancy.scoped(Product, organisation=args.get("organisation"))
         if args.get("text"):
             query = query.where(contains_text(args["text"], Product.name, Product.product_code))
@@ -38,7 +43,12 @@ class Products(MethodView):
     @blp.arguments(ProductSchema)
     @blp.response(201, ProductSchema)
     def post(self, data):
-        """Create a product; an initial stock is recorded as a movement."""
+        """Create a product
+
+        In the caller's organisation, or `organisation` in reach. An initial `stock` is recorded
+        as a stock movement and may not be negative. Needs `products:write`; accepts an
+        `Idempotency-Key`.
+        """
         owner = tenancy.owner_for_create(data.pop("organisation_id", None))
         stock = data.pop("stock", None)
         product = Product(organisation_id=owner.id, stock=Decimal("0"),
@@ -55,7 +65,11 @@ class Products(MethodView):
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_of(ProductSchema))
 def low_stock(args):
-    """Products whose stock is below their own minimum."""
+    """List products low on stock
+
+    The products in reach whose stock is below their own `min_stock`, oldest first. Needs
+    `products:read`.
+    """
     query = tenancy.scoped(Product, organisation=args.get("organisation"))
     return paginate(query.where(Product.stock < Product.min_stock).order_by(Product.id), args)
 
@@ -65,14 +79,22 @@ class ProductById(MethodView):
     @require_scope("products:read")
     @blp.response(200, ProductSchema)
     def get(self, product_id):
-        """Get a product."""
+        """Get a product
+
+        Needs `products:read`; 404 when the product is out of reach.
+        """
         return tenancy.get_or_404(Product, product_id)
 
     @require_scope("products:write")
     @blp.arguments(ProductUpdateSchema(partial=True))
     @blp.response(200, ProductSchema)
     def put(self, data, product_id):
-        """Change the fields sent; a new stock level is recorded as a stock movement."""
+        """Change a product
+
+        `PUT` and `PATCH` both change the fields sent and keep the others. A new `stock` is
+        recorded as a stock movement (with `stock_reason`); below zero only with
+        `allow_negative_stock: true`. Needs `products:write`; 404 when it is out of reach.
+        """
         product = tenancy.get_or_404(Product, product_id, lock=True)
         reason, stock = data.pop("stock_reason", None), data.pop("stock", None)
         for field, value in data.items():

@@ -26,7 +26,10 @@ class Users(MethodView):
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
-        """List the users in reach."""
+        """List users
+
+        The users of the organisations in reach, oldest first. Needs `users:read`.
+        """
         query = tenancy.scoped(User, organisation=args.get("organisation"))
         return paginate(query.order_by(User.id), args)
 
@@ -36,7 +39,13 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     @blp.alt_response(409, description="The email is taken in that organisation")
     def post(self, data):
-        """Create a user, granting at most what the caller holds."""
+        """Create a user
+
+        In the caller's organisation, or `organisation` in reach. `admin` and `permissions` may
+        grant only what the caller holds over that organisation (403 otherwise); an email already
+        used in the organisation is a 409. Users have no password: API clients act for them.
+        Needs `users:write`; accepts an `Idempotency-Key`.
+        """
         organisation = tenancy.owner_for_create(data.pop("organisation_id", None))
         _require_grantable(organisation, data["admin"], data["permissions"])
         _require_unique_email(organisation.id, data["email"])
@@ -51,7 +60,10 @@ class UserById(MethodView):
     @require_scope("users:read")
     @blp.response(200, UserSchema)
     def get(self, user_id):
-        """Get a user in reach."""
+        """Get a user
+
+        Needs `users:read`; 404 when the user is out of reach.
+        """
         return tenancy.get_or_404(User, user_id)
 
     @require_scope("users:write")
@@ -59,7 +71,13 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     @blp.alt_response(409, description="The email is taken in that organisation")
     def put(self, data, user_id):
-        """Change a user; permissions given replace the old ones, within what the caller holds."""
+        """Change a user
+
+        `PUT` and `PATCH` both change the fields sent and keep the others. `permissions` replace
+        the old ones, within what the caller holds (403); an email used by another user of the
+        organisation is a 409. `active: false` revokes the user's tokens, and is a 409 for the
+        caller's own user. Needs `users:write`; 404 when the user is out of reach.
+        """
         user = tenancy.get_or_404(User, user_id)
         tenancy.require_covers(user, "change")
         _require_grantable(user.organisation, data.get("admin", user.admin),
@@ -82,7 +100,13 @@ class UserById(MethodView):
 @blp.response(201, TokenSchema)
 @blp.alt_response(409, description="Already emulating, yourself, or the user is disabled")
 def emulate(user_id):
-    """Get a token that acts as this user; revoking it ends the emulation."""
+    """Emulate a user
+
+    A token that acts as this user (in reach, active, not the caller), with the scopes both
+    the caller's token and the user hold, expiring no later than the caller's token.
+    Revoking it (`POST /oauth/revoke`) ends the emulation; starting and ending are audited.
+    409 while already emulating, for yourself or a disabled user. Needs `users:emulate`.
+    """
     target = tenancy.get_or_404(User, user_id)
     tenancy.require_covers(target, "emulate")
     token = authenticated_token()

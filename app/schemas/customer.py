@@ -9,7 +9,7 @@ class CustomerSchema(Schema):
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
     organisation = Id(attribute="organisation_id", metadata={
-        "description": "Owning organisation (in reach); default: the caller's", "example": 3})
+        "description": "Owning organisation (in reach); default: the caller's"})
     account = Text(200, required=True, metadata={"example": "Jane Smith"})
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254),
                             error_messages={"invalid": "Invalid email format"},

@@ -25,7 +25,8 @@ class InvoiceSchema(Schema):
     organisation = Id(attribute="organisation_id", metadata={
         "description": "Owning organisation (in reach); default: the caller's"})
     invoice_number = ma.fields.String(dump_only=True, metadata={"example": "INV-2026-0001"})
-    customer_id = Id(required=True, metadata={"example": 1})
+    customer_id = Id(required=True, metadata={
+        "description": "A customer of the invoice's organisation (`GET /api/v1/customers`)"})
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-15"})
     due_date = ma.fields.Date(required=True, metadata={"example": "2026-02-15"})
     items = ma.fields.List(Whole(InvoiceLineSchema), required=True,

@@ -11,7 +11,7 @@ class OrganisationSchema(Schema):
     name = Text(200, required=True, metadata={"example": "Bob's Widgets"})
     parent = Id(attribute="parent_id", allow_none=True,
                 metadata={"description": "Parent organisation (null for a root); on create, "
-                                         "default: the caller's", "example": 5})
+                                         "default: the caller's"})
     linked_account = StrictBoolean(load_default=False, metadata={"example": False})
     finance_type = ma.fields.String(load_default="CREDIT", validate=ma.validate.OneOf(FINANCE_TYPES),
                                     metadata={"example": "AGENT"})

@@ -11,7 +11,8 @@ class PaymentSchema(Schema):
 
     id = ma.fields.Integer(dump_only=True)
     organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True)
-    invoice_id = Id(required=True, metadata={"example": 1})
+    invoice_id = Id(required=True, metadata={
+        "description": "An invoice in reach: its `id` from `GET /api/v1/invoices`"})
     amount = Money(required=True, positive=True, metadata={"example": "500.00"})
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-20"})
     method = ma.fields.String(required=True, validate=ma.validate.OneOf(PAYMENT_METHODS))
