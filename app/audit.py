@@ -61,10 +61,11 @@ def record_moved(organisation_ids, changes: list[str]) -> None:
         for org_id in organisation_ids)
 
 
-def record_command(obj, changes: list[str]) -> None:
-    """A line for a change made from the command line (no API client, no user)."""
+def record_command(obj, action: str, changes: list[str] | None = None) -> None:
+    """A line for a write made from the command line (no API client, no user); ``obj``
+    has its id (flushed)."""
     db.session.add(AuditEvent(
-        at=utcnow(), action="update", resource_type=obj.__tablename__, resource_id=obj.id,
+        at=utcnow(), action=action, resource_type=obj.__tablename__, resource_id=obj.id,
         organisation_id=_organisation_of(obj), client_id="tiergate-cli", changes=changes))
 
 

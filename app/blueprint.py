@@ -77,7 +77,7 @@ class Parser(FlaskParser):
             raise
         except _DuplicateKey as error:
             raise json.JSONDecodeError(str(error), text, 0) from error
-        except (ValueError, RecursionError) as error:  # huge integers, absurd nesting
+        except (ValueError, ArithmeticError, RecursionError) as error:  # huge numbers, nesting
             raise json.JSONDecodeError("not a JSON document this API can read", text, 0) from error
         if _unsafe_text(data):
             raise json.JSONDecodeError("strings may not contain NUL or lone surrogates", text, 0)

@@ -10,11 +10,12 @@ from flask_migrate import stamp, upgrade
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, database
 from app import bootstrap as setup
 from app.errors import flatten_messages
 from app.extensions import db
 from app.models import AccessToken, ApiClient, Organisation, User
+from app.models.organisation import MAX_DEPTH, TREE_LOCK
 from app.schemas.api_client import ApiClientSchema
 from app.schemas.organisation import OrganisationSchema
 from app.schemas.user import UserSchema
@@ -83,8 +84,12 @@ def _load(schema, data: dict) -> dict:
                                              for field, message in problems.items())) from None
 
 
-def _commit(duplicate: str) -> None:
+def _create(record, duplicate: str) -> None:
+    """Add ``record``, audited; ``duplicate`` is the one line if a unique key refuses it."""
+    db.session.add(record)
     try:
+        db.session.flush()
+        audit.record_command(record, "create")
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -99,9 +104,15 @@ def create_org(name, parent, root):
     """Create an organisation under --parent, or a new root with --root."""
     if (parent is None) == (not root):
         raise click.UsageError("Give --parent ID, or --root for a new tree of its own.")
-    fields = _load(OrganisationSchema(), {"name": name})
-    organisation = setup.create_organisation(
-        fields.pop("name"), _get(Organisation, parent) if parent else None, **fields)
+    if "\x00" in name:
+        raise click.ClickException("name: may not contain NUL characters.")
+    fields = _load(OrganisationSchema(), {"name": name, "parent": parent})
+    database.lock_for_transaction(TREE_LOCK)  # as the API's creates and moves do
+    parent_org = _get(Organisation, fields.pop("parent_id")) if parent is not None else None
+    if parent_org is not None and parent_org.depth + 1 > MAX_DEPTH:
+        raise click.ClickException(f"The hierarchy is limited to {MAX_DEPTH} levels below a root.")
+    organisation = setup.create_organisation(fields.pop("name"), parent_org, **fields)
+    audit.record_command(organisation, "create")
     db.session.commit()
     click.echo(f"organisation {organisation.id} {organisation.path}")
 
@@ -120,8 +131,7 @@ def create_user(organisation_id, name, email, admin, permissions):
     fields = _load(UserSchema(), {"name": name, "email": email, "admin": admin,
                                   "permissions": grants})
     user = User(organisation=_get(Organisation, organisation_id), **fields)
-    db.session.add(user)
-    _commit("A user with this email already exists in that organisation.")
+    _create(user, "A user with this email already exists in that organisation.")
     click.echo(f"user {user.id}")
 
 
@@ -131,6 +141,9 @@ def create_user(organisation_id, name, email, admin, permissions):
 @click.option("--scope", default=None, help="Space-separated scopes (default: no restriction).")
 def create_client(user_id, name, scope):
     """Create an API client acting as a user; prints its secret once."""
+    if scope is not None and not scope.split():
+        raise click.ClickException("--scope: give at least one scope, or leave it out for all "
+                                   "the user holds.")
     fields = _load(ApiClientSchema(), {"name": name, "scope": scope})
     user = _get(User, user_id)
     not_held = scopes.split(fields["scope"]) - user.held_scopes()
@@ -139,6 +152,7 @@ def create_client(user_id, name, scope):
             f"User {user.id} does not hold the permission behind: {' '.join(sorted(not_held))} "
             "(its tokens could never carry them).")
     credentials = setup.create_client(user, fields["name"], fields["scope"])
+    audit.record_command(_client(credentials.client_id), "create")
     db.session.commit()
     _print_credentials(credentials, "Created API client:")
 
@@ -149,7 +163,7 @@ def rotate_secret(client_id):
     """Give an API client a new secret; prints it once."""
     client = _client(client_id)
     secret = client.set_secret()
-    audit.record_command(client, ["secret_rotated_at"])
+    audit.record_command(client, "update", ["secret_rotated_at"])
     db.session.commit()
     _print_credentials(setup.Credentials(client.client_id, secret), "New secret:")
 
@@ -161,7 +175,7 @@ def disable_client(client_id):
     client = _client(client_id)
     client.active = False
     store().revoke_tokens(AccessToken.client_pk == client.id)
-    audit.record_command(client, ["active"])
+    audit.record_command(client, "update", ["active"])
     db.session.commit()
     click.echo(f"disabled {client_id}")
 

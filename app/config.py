@@ -67,9 +67,10 @@ class Defaults:
     RATELIMIT_STRATEGY = "tiergate-fixed-window"  # app.ratelimit.OneTripFixedWindow
     # While the limit storage (Redis) is down, each process counts on its own and keeps
     # serving; flask-limiter checks the storage again with a growing back-off (1 s to 32 s)
-    # and goes back to it by itself. A storage that hangs fails after a second.
+    # and goes back to it by itself. A storage that hangs fails within seconds, once: the
+    # next requests use the fallback at once.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 3}
 
     PAGE_SIZE_DEFAULT = 20
 

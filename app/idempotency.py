@@ -32,7 +32,10 @@ PARAMETER = {
 
 
 def _fingerprint() -> str:
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    """The request as the key stands for it: who acts (an emulation is another user of the
+    same client), the method, the path and the body."""
+    acting = authenticated_token().user_id
+    digest = hashlib.sha256(f"{acting} {request.method} {request.path}\n".encode())
     digest.update(request.get_data(cache=True))
     return digest.hexdigest()
 

@@ -18,7 +18,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Organisation, User
 from oauth.protector import authenticated_token, required_permission
-from oauth.scopes import SCOPE_PERMISSIONS
+from oauth.scopes import PERMISSION_SCOPES, SCOPE_PERMISSIONS
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,19 @@ def recheck(checks: list) -> None:
         get_or_404(models[model_name], record_id, permission, field=field)
 
 
+def _may_see(view: str) -> bool:
+    """The caller's user holds ``view`` and its token the scope for it."""
+    token = authenticated_token()
+    return (token.user.grant(view) is not None
+            and PERMISSION_SCOPES[view] in token.effective_scopes())
+
+
 def _refuse_missing(model, record_id: int, permission: str, field: str | None):
     """Only a caller who may see the record is told it exists but is out of its reach for
     ``permission``; anyone else gets the answer of an id never used."""
     action = permission.partition(":")[2]
     view = _view_permission(model)
-    if view not in (None, permission) and current_user().grant(view) is not None:
+    if view not in (None, permission) and _may_see(view):
         visible = db.session.scalar(scoped(model, view).where(model.id == record_id))
         if visible is not None:
             fail(403, f"You may see {model.__name__} {record_id} but not {action} it.",

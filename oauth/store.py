@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from oauth import hashing
 
 MAX_TOKEN_LENGTH = 200
+MAX_CLIENT_ID_LENGTH = 64  # the column's size: a longer id is no client's
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Store:
         """The client, or None; the same work whether the id is unknown, the secret wrong
         or the client disabled."""
         model = self.client_model
-        client = self.session.scalar(select(model).where(model.client_id == client_id[:64]))
+        client = self.session.scalar(select(model).where(model.client_id == client_id[:MAX_CLIENT_ID_LENGTH]))
         ok = hashing.matches(secret, client.secret_hash if client else None)
         if ok and client.active and client.user.active:
             return client
@@ -61,17 +62,30 @@ class Store:
         return token
 
     def revoke_tokens(self, *criteria) -> None:
-        """Revoke, for good, the tokens matching ``criteria`` and every token started from
-        one of them (emulations), however deep; the caller commits."""
+        """Revoke, for good, the live tokens matching ``criteria`` and every token started
+        from one of them (emulations; one level today, as an emulation cannot start another),
+        each with a line in the audit trail; the caller commits."""
         token, now = self.token_model, datetime.now(timezone.utc)
-        matching = token.revoked_at.is_(None), *criteria
+        matching, revoked = (token.revoked_at.is_(None), *criteria), []
         while True:
-            revoked = self.session.scalars(
+            newly = self.session.scalars(
                 update(token).where(*matching).values(revoked_at=now).returning(token.id)
                 .execution_options(synchronize_session="fetch")).all()
-            if not revoked:
-                return
-            matching = token.revoked_at.is_(None), token.parent_id.in_(revoked)
+            if not newly:
+                break
+            revoked += newly
+            matching = token.revoked_at.is_(None), token.parent_id.in_(newly)
+        if revoked:
+            for ended in self.session.scalars(select(token).where(token.id.in_(revoked))):
+                self.audit("emulation.ended" if ended.emulating else "token.revoked", ended)
+
+    def still_live(self, token) -> bool:
+        """Re-read ``token`` under a row lock held to the end of the transaction: an
+        emulation started from it then cannot miss a revocation racing with its start."""
+        model = self.token_model
+        revoked_at = self.session.scalar(
+            select(model.revoked_at).where(model.id == token.id).with_for_update())
+        return revoked_at is None
 
 
 def store() -> Store:

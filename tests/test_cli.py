@@ -123,3 +123,13 @@ def test_a_new_root_is_asked_for_explicitly(cli):
 def test_the_start_up_message_says_how_to_recover_a_lost_secret(cli):
     cli("setup")
     assert "tiergate rotate-secret" in cli("setup")
+
+
+@pytest.mark.parametrize("args,says", [
+    (("create-org", "X", "--parent", "0"), "parent:"),
+    (("create-org", "X", "--parent", "99999999999999999999"), "parent:"),
+    (("create-client", "--user", "1", "--name", "x", "--scope", ""), "at least one scope"),
+])
+def test_more_cli_refusals_in_one_line(app, cli, args, says):
+    cli("setup")
+    assert says in refused(app, *args)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AccessToken, AuditEvent
+from app.models import AccessToken, AuditEvent, Invoice
 
 GRANT = {"grant_type": "client_credentials"}
 
@@ -233,3 +233,95 @@ class TestSmallerFindings:
         audited = set(db.session.scalars(select(AuditEvent.resource_id).where(
             AuditEvent.resource_type == "organisations", AuditEvent.action == "update")))
         assert {tree.C.id, tree.D.id, tree.E.id} <= audited
+
+
+class TestReviewFindings:
+    """What a review of this round found, each shown to fail before its fix."""
+
+    def test_a_number_too_large_for_any_decimal_is_400(self, client, admin_c, auth):
+        response = client.post("/api/v1/products", data='{"name": "p", "price": 1e99999999999999999999}',
+                               content_type="application/json", headers=auth(admin_c))
+        assert response.status_code == 400
+
+    def test_an_emulation_ended_through_its_parent_is_audited(self, client, admin_c, member,
+                                                              get_token):
+        token = get_token(admin_c)
+        emulate(client, bearer(token), member.id)
+        assert revoke(client, admin_c, token).status_code == 200
+        actions = db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.resource_type == "access_tokens").order_by(AuditEvent.id)).all()
+        assert actions == ["emulation.started", "token.revoked", "emulation.ended"]
+
+    def test_introspection_of_an_emulation_no_longer_allowed_is_inactive(
+            self, client, tree, make_caller, make_user, auth):
+        real = make_caller(tree.C, permissions=["users:view+", "users:emulate+"])
+        target = make_user(tree.D, permissions=["users:view"])
+        token = emulate(client, auth(real), target.id).json["access_token"]
+        real.user.permissions = [{"permission": "users:view", "parent": True}]
+        db.session.commit()
+        response = client.post("/oauth/introspect", data={"token": token}, headers=real.basic)
+        assert response.json == {"active": False}
+
+    def test_an_idempotency_key_belongs_to_the_user_acting(self, client, tree, admin_c, auth,
+                                                           make_user):
+        member = make_user(tree.D, permissions=["organisations:edit"])
+        headers = auth(admin_c)
+        emulation = emulate(client, headers, member.id).json["access_token"]
+        body = {"json": {"name": "Office", "addr_line_1": "1 Road", "city": "Leeds",
+                         "country_code": 826}}
+        url = f"/api/v1/organisations/{member.organisation_id}/addresses"
+        as_admin = client.post(url, headers={**headers, "Idempotency-Key": "k"}, **body)
+        as_member = client.post(url, headers={**bearer(emulation), "Idempotency-Key": "k"},
+                                **body)
+        assert as_admin.status_code == 201
+        assert as_member.status_code == 409
+        assert as_member.json["code"] == "idempotency_key_reused"
+
+    def test_no_hint_of_existence_beyond_the_tokens_scope(self, client, tree, make_caller,
+                                                          make_user, auth):
+        caller = make_caller(tree.C, permissions=["users:view+", "api-clients:edit"])
+        descendant = make_user(tree.D)
+        response = client.post("/api/v1/api-clients", json={"name": "x", "user": descendant.id},
+                               headers=auth(caller, scope="api-clients:write"))
+        assert response.status_code == 422  # the token may not see users: no "you may see"
+
+
+class TestStockReviewFindings:
+    @pytest.fixture
+    def shop(self, client, tree, make_caller, auth):
+        headers = auth(make_caller(tree.C, admin=True))
+        customer = client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
+        product = client.post("/api/v1/products", headers=headers, json={
+            "name": "Widget", "price": "10.00", "allow_negative_stock": True})
+        return headers, customer.json["id"], product.json["id"]
+
+    @staticmethod
+    def _invoice(client, headers, customer_id, product_id):
+        return client.post("/api/v1/invoices", headers=headers, json={
+            "customer_id": customer_id, "date": "2026-03-01", "due_date": "2099-01-01",
+            "items": [{"description": "W", "qty": "5", "amount": "10.00",
+                       "product_id": product_id}]}).json["id"]
+
+    def test_stock_is_given_back_even_below_zero(self, client, shop):
+        headers, customer_id, product_id = shop
+        first = self._invoice(client, headers, customer_id, product_id)
+        second = self._invoice(client, headers, customer_id, product_id)
+        client.patch(f"/api/v1/products/{product_id}", json={"allow_negative_stock": False},
+                     headers=headers)
+        assert client.patch(f"/api/v1/invoices/{first}", json={"status": "Void"},
+                            headers=headers).status_code == 200
+        lines = [{"description": "No product", "qty": "1", "amount": "1.00"}]
+        assert client.patch(f"/api/v1/invoices/{second}", json={"items": lines},
+                            headers=headers).status_code == 200
+        product = client.get(f"/api/v1/products/{product_id}", headers=headers).json
+        assert product["stock"] == "0.000"
+
+    def test_an_invoice_made_before_stock_followed_invoices_moves_none(self, client, shop):
+        headers, customer_id, product_id = shop
+        invoice_id = self._invoice(client, headers, customer_id, product_id)
+        invoice = db.session.get(Invoice, invoice_id)
+        invoice.moves_stock = False  # as migration 0005 leaves the invoices made before it
+        db.session.commit()
+        client.patch(f"/api/v1/invoices/{invoice_id}", json={"status": "Void"}, headers=headers)
+        product = client.get(f"/api/v1/products/{product_id}", headers=headers).json
+        assert product["stock"] == "-5.000"  # what it took then stays taken: none given back

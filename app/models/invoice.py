@@ -1,7 +1,17 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -31,6 +41,9 @@ class Invoice(Timestamps, db.Model):
     tax: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     amount_paid: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
+    # Whether its lines move stock: false for the invoices made before they did (migration
+    # 0005), whose stock was never taken, so none is given back or taken for them.
+    moves_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
 
     items: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan")

@@ -19,6 +19,7 @@ from oauth import scopes
 
 FINANCE_TYPES = ("AGENT", "CREDIT", "PREPAY")
 MAX_DEPTH = 40  # 40 levels of ids up to 10 digits fit the 1000-character path
+TREE_LOCK = "organisation-tree"  # taken by whatever creates or moves organisations
 
 
 class Organisation(Timestamps, db.Model):

@@ -116,7 +116,8 @@ class InvoiceById(MethodView):
         if "customer_id" in changes:
             invoice.customer_id = invoicing.customer_of(invoice.organisation_id,
                                                         changes.pop("customer_id")).id
-        if "items" in changes:
+        lines_changed = "items" in changes
+        if lines_changed:
             invoicing.set_items(invoice, changes.pop("items"))
         for field, value in changes.items():
             setattr(invoice, field, value)
@@ -128,8 +129,9 @@ class InvoiceById(MethodView):
                 fail(422, f"{status} follows from payments and the due date; it cannot be set.",
                      errors={"status": "Set Draft, Unpaid or Void."})
             invoicing.change_status(invoice, status)
-        db.session.flush()
-        stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        if lines_changed or status:  # what the lines take from stock may have changed
+            db.session.flush()
+            stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice
 

@@ -7,7 +7,7 @@ from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Address, Organisation
-from app.models.organisation import MAX_DEPTH
+from app.models.organisation import MAX_DEPTH, TREE_LOCK
 from app.pagination import PageArgs, page_of, paginate
 from app.schemas.organisation import AddressSchema, OrganisationSchema, OrganisationUpdateSchema
 from oauth.protector import require_scope
@@ -97,7 +97,7 @@ class OrganisationById(MethodView):
 def _lock_tree() -> None:
     """Moves and new organisations change paths that others read: one at a time, each
     reading the tree as the previous one left it."""
-    database.lock_for_transaction("organisation-tree")
+    database.lock_for_transaction(TREE_LOCK)
     db.session.refresh(tenancy.current_user().organisation)  # its path decides the reach
 
 

@@ -116,6 +116,8 @@ def emulate(user_id):
         fail(409, "You cannot emulate yourself; use your own token.")
     if not target.active:
         fail(409, "That user is disabled.")
+    if not store().still_live(token):
+        fail(409, "Your token was revoked meanwhile.")
     scope = scopes.join(token.effective_scopes() & target.held_scopes())
     emulation, issued = issue_emulation_token(token, target, scope)
     db.session.flush()

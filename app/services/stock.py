@@ -28,6 +28,8 @@ def follow_invoice(invoice: Invoice, *, user_id: int) -> None:
     Void) holds the quantities of its lines' stocked products; what it held before is the sum
     of its own movements. Issuing takes stock, an edit takes or gives back the difference,
     voiding gives it all back. Call after the invoice's lines and status are final (flushed)."""
+    if not invoice.moves_stock:
+        return
     wanted = defaultdict(Decimal)
     if invoice.status not in (DRAFT, VOID):
         for line in invoice.items:
@@ -45,6 +47,7 @@ def follow_invoice(invoice: Invoice, *, user_id: int) -> None:
         select(Product).where(Product.id.in_(changes)).order_by(Product.id)
         .with_for_update().execution_options(populate_existing=True)).all()
     short = [product for product in products if product.type == STOCKED_TYPE
+             and changes[product.id] < 0  # giving stock back is always possible
              and product.stock + changes[product.id] < 0 and not product.allow_negative_stock]
     if short:
         fail(422, "Not enough stock: " + "; ".join(
@@ -59,7 +62,9 @@ def follow_invoice(invoice: Invoice, *, user_id: int) -> None:
 
 
 def _line_of(invoice: Invoice, product_id: int) -> str:
-    position = next(index for index, line in enumerate(invoice.items) if line.product_id == product_id)
+    """The field to blame: the quantity of the (first) line that takes the product."""
+    position = next(index for index, line in enumerate(invoice.items)
+                    if line.product_id == product_id)  # only a line can take stock
     return f"items.{position}.qty"
 
 

@@ -1,4 +1,5 @@
-"""stock_movements.invoice_id and products.allow_negative_stock: invoices move stock
+"""stock_movements.invoice_id, products.allow_negative_stock, invoices.moves_stock:
+invoices move stock (those made before keep theirs as it was)
 
 Revision ID: 0005
 Revises: 0004
@@ -22,9 +23,14 @@ def upgrade():
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.add_column(sa.Column('allow_negative_stock', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('moves_stock', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_column('moves_stock')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_column('allow_negative_stock')
     with op.batch_alter_table('stock_movements', schema=None) as batch_op:
