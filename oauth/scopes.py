@@ -10,6 +10,7 @@ RESOURCES = (
     ("users", "user", "users and their permissions"),
     ("api-clients", "api_client", "API clients and their secrets"),
     ("customers", "customer", "customers"),
+    ("vendors", "vendor", "vendors of the product catalogue"),
     ("products", "product", "products, services and stock"),
     ("invoices", "invoice", "invoices and their PDFs"),
     ("payments", "payment", "payments against invoices"),
