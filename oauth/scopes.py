@@ -13,6 +13,7 @@ RESOURCES = (
     ("users", "users and their permissions"),
     ("api-clients", "API clients and their secrets"),
     ("customers", "customers"),
+    ("vendors", "vendors of the product catalogue"),
     ("products", "products, services and stock"),
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),

@@ -5,6 +5,8 @@ Each request body below is copied verbatim from a seed's text (as JSON text, so 
 or refused for a reason the API documents: a resource it does not have (404), a field it
 does not have (422), a filter value outside the documented ones (422).
 """
+import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -220,19 +222,148 @@ def test_003_token_request(client, admin_c):
     assert (response.json["token_type"], response.json["expires_in"]) == ("Bearer", 3600)
 
 
+def _seed_vendors(client, headers):
+    for n in range(5):  # the examples' vendor 5
+        assert send(client, "POST", "/vendors", f'{{"name": "Vendor {n + 1}"}}',
+                    headers).status_code == 201
+
+
 @pytest.mark.parametrize("query,status,field", [
     ("page=2", 200, None),
     ("per_page=100", 200, None),
     ("text=2200-123-123", 200, None),
-    ("vendor=5", 422, "vendor"),  # no vendors here: refused, no longer ignored
-    ("type=10", 422, "type"),  # types are "product" and "service"
-    ("sort_by=-popularity", 422, "sort_by"),  # sorts: +/-name, +/-price
+    ("vendor=5", 200, None),  # the seed's vendor 5, made below
+    ("type=10", 422, "type.0"),  # types are "product" and "service", not numeric ids
+    ("sort_by=-popularity", 200, None),
 ])
 def test_003_list_products_parameters(client, headers, query, status, field):
+    _seed_vendors(client, headers)
     response = client.get(f"/api/v1/products?{query}", headers=headers)
     assert response.status_code == status, response.json
     if field:
         assert list(response.json["errors"]) == [field]
+
+
+# 003, "List of products" and "Product information": a product as the Hub API answers it
+SEED_CATALOGUE_PRODUCT = r"""{
+    "id": 1,
+    "name": "A New Phone",
+    "product_code": "NEW-PH0N3",
+    "description": "100 Lines, Full Colour, Makes Toast Too",
+    "detailed_description": "This phone is everything you need in a new device. It makes toast, orders lunch, and even has been known to save lives*\n*T&Cs apply",
+    "featured_description": "100 lines\nFull colour screen\nIn-built toaster",
+    "vendor": 5,
+    "type": 10,
+    "rrp": 110.12,
+    "price": 100.12,
+    "thumb_url": "string",
+    "main_image_url": "string",
+    "datasheet_url": "string",
+    "guide_url": "string",
+    "quickstart_url": "string",
+    "stock": 9001,
+    "provisioning": [
+        {
+            "id": 1,
+            "sku": "123-4567-1200",
+            "name": "Phone maintenance",
+            "price": 12.34,
+            "dovetail": false
+        }
+    ],
+    "maintenance": [
+        {
+            "id": 1,
+            "sku": "123-4567-1200",
+            "name": "Phone maintenance",
+            "price": 12.34,
+            "dovetail": false
+        }
+    ],
+    "shipping_cost": 20,
+    "subscription_type": "DROPBOX",
+    "rate_plans": [
+        {
+            "id": 1,
+            "name": "Monthly Gold",
+            "term_length": 24,
+            "billing_frequency": "monthly",
+            "renewal_term_length": 12,
+            "default": true,
+            "min_quantity": 1,
+            "max_quantity": 100,
+            "rate_plan_charges": [
+                {
+                    "id": 1,
+                    "name": "Monthly maintenance fee",
+                    "charge_type": "recurring",
+                    "charge_model": "per_unit",
+                    "rate_plan_charge_costs": [
+                        {
+                            "id": 1,
+                            "currency": "GBP",
+                            "charge_cost_price": 4.99
+                        }
+                    ],
+                    "unit_of_measure": "User"
+                }
+            ]
+        }
+    ],
+    "is_shippable": false,
+    "is_financeable": false
+}"""  # noqa: E501 - as the seed writes it
+
+# What of it this API refuses, and why (README, "Using the API")
+SEED_CATALOGUE_REFUSED = {
+    "id": "Unknown field.",  # a create refuses read-only fields; a PUT ignores them
+    "type": "Not a valid string.",  # "product" or "service", not a numeric product-type id
+    **{url: "Not a valid URL." for url in (  # the document's placeholder, not a URL
+        "thumb_url", "main_image_url", "datasheet_url", "guide_url", "quickstart_url")},
+    "provisioning": "Unknown field.",  # related add-on products: not in this API
+    "maintenance": "Unknown field.",
+}
+
+
+def test_003_catalogue_product_verbatim(client, headers):
+    _seed_vendors(client, headers)
+    response = send(client, "POST", "/products", SEED_CATALOGUE_PRODUCT, headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == SEED_CATALOGUE_REFUSED
+
+
+def test_003_catalogue_product_without_what_is_refused(client, headers):
+    """The example with only the refused fields left out or made real: every other
+    field is accepted as written and answered as sent (decimals as strings)."""
+    _seed_vendors(client, headers)
+    urls = {url: f"https://cdn.example.com/{url}" for url in (
+        "thumb_url", "main_image_url", "datasheet_url", "guide_url", "quickstart_url")}
+    text = SEED_CATALOGUE_PRODUCT.replace('    "id": 1,\n', "", 1).replace('    "type": 10,\n', "")
+    text = re.sub(r'\n    "provisioning": \[.*?\n    \],\n    "maintenance": \[.*?\n    \],', "",
+                  text, flags=re.DOTALL)
+    for url, value in urls.items():
+        text = text.replace(f'"{url}": "string"', f'"{url}": "{value}"')
+    assert set(json.loads(text)) == set(json.loads(SEED_CATALOGUE_PRODUCT)) - {
+        "id", "type", "provisioning", "maintenance"}
+    response = send(client, "POST", "/products", text, headers)
+    assert response.status_code == 201, response.json
+    product = response.json
+    assert (product["vendor"], product["type"], product["rrp"], product["price"]) == (
+        5, "product", "110.12", "100.12")
+    assert (product["stock"], product["shipping_cost"]) == ("9001.000", "20.00")
+    assert product["detailed_description"].endswith("save lives*\n*T&Cs apply")
+    plan = json.loads(SEED_CATALOGUE_PRODUCT)["rate_plans"][0]
+    plan["rate_plan_charges"][0]["rate_plan_charge_costs"][0]["charge_cost_price"] = "4.99"
+    assert product["rate_plans"] == [plan]
+    assert {key: product[key] for key in urls} == urls
+    assert (product["subscription_type"], product["is_shippable"], product["is_financeable"]) == (
+        "DROPBOX", False, False)
+    fetched = client.get(f"/api/v1/products/{product['id']}", headers=headers).json
+    assert fetched == product
+    # as a PUT, the example's id is ignored like any read-only field
+    put = send(client, "PUT", f"/products/{product['id']}",
+               json.dumps({**json.loads(text), "id": 1}), headers)
+    assert put.status_code == 200, put.json
 
 
 # --- 000 and 004 -----------------------------------------------------------------------
@@ -472,16 +603,23 @@ def test_patch_is_documented_beside_put(client):
 # --- query parameters ------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", [
-    "/api/v1/customers?limit=2&vendor=5", "/api/v1/products?vendor=5",
-    "/api/v1/invoices?vendor=5", "/api/v1/payments?vendor=5", "/api/v1/users?vendor=5",
+    "/api/v1/customers?limit=2&vendor=5", "/api/v1/invoices?vendor=5",
+    "/api/v1/payments?vendor=5", "/api/v1/users?vendor=5",
     "/api/v1/organisations?vendor=5", "/api/v1/api-clients?vendor=5",
     "/api/v1/products/low-stock?vendor=5", "/api/v1/me?vendor=5",
     "/api/v1/organisations/{org}?vendor=5", "/api/v1/organisations/{org}/addresses?vendor=5",
+    "/api/v1/vendors?vendor=5",
 ])
 def test_an_unknown_query_parameter_is_refused_by_name(client, tree, headers, url):
     response = client.get(url.format(org=tree.C.id), headers=headers)
     assert response.status_code == 422
     assert response.json["errors"] == {"vendor": "Unknown query parameter."}
+
+
+def test_products_take_vendor_but_not_other_unknown_parameters(client, headers):
+    response = client.get("/api/v1/products?vendor=-1&provisioning=1", headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"provisioning": "Unknown query parameter."}
 
 
 def test_unknown_query_parameters_on_writes_and_pdfs(client, headers):

@@ -17,7 +17,17 @@ from werkzeug.exceptions import HTTPException
 from app import tenancy
 from app.bootstrap import create_client
 from app.extensions import db
-from app.models import Address, ApiClient, Customer, Invoice, Organisation, Payment, Product, User
+from app.models import (
+    Address,
+    ApiClient,
+    Customer,
+    Invoice,
+    Organisation,
+    Payment,
+    Product,
+    User,
+    Vendor,
+)
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS
 
@@ -43,6 +53,13 @@ def _customer(org):
     db.session.add(customer)
     db.session.flush()
     return customer
+
+
+def _vendor(org):
+    vendor = Vendor(organisation_id=org.id, name=f"Vendor of {org.name}")
+    db.session.add(vendor)
+    db.session.flush()
+    return vendor
 
 
 def _product(org):
@@ -136,6 +153,10 @@ ENDPOINTS = [
     Endpoint("POST", lambda o: "/api/v1/customers", 201,
              body=lambda o: {"account": "New", "organisation": o.id}, refused=422),
     Endpoint("GET", lambda o: f"/api/v1/customers?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda v: f"/api/v1/vendors/{v.id}", 200, make_target=_vendor),
+    Endpoint("POST", lambda o: "/api/v1/vendors", 201,
+             body=lambda o: {"name": "New", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/vendors?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product),
     Endpoint("PUT", lambda p: f"/api/v1/products/{p.id}", 200, make_target=_product,
              body=lambda p: {"stock": "3"}),
@@ -144,7 +165,12 @@ ENDPOINTS = [
     Endpoint("POST", lambda o: "/api/v1/products", 201,
              body=lambda o: {"name": "New", "price": "1.00", "organisation": o.id},
              refused=422),
+    Endpoint("POST", lambda v: "/api/v1/products", 201, make_target=_vendor,
+             body=lambda v: {"name": "New", "price": "1.00", "vendor": v.id,
+                             "organisation": v.organisation_id}, refused=422),
     Endpoint("GET", lambda o: f"/api/v1/products?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda v: f"/api/v1/products?vendor={v.id}", 200, make_target=_vendor,
+             refused=422),
     Endpoint("GET", lambda o: f"/api/v1/products/low-stock?organisation={o.id}", 200,
              refused=422),
     Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}", 200, make_target=_invoice),
@@ -277,6 +303,7 @@ LISTS = [
     ("/api/v1/users", _user),
     ("/api/v1/api-clients", _client),
     ("/api/v1/customers", _customer),
+    ("/api/v1/vendors", _vendor),
     ("/api/v1/products", _product),
     ("/api/v1/products/low-stock", _product),
     ("/api/v1/invoices", _invoice),

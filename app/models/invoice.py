@@ -76,7 +76,7 @@ class InvoiceLine(db.Model):
     description: Mapped[str] = mapped_column(String(500))
     qty: Mapped[Decimal] = mapped_column(QuantityColumn())
     amount: Mapped[Decimal] = mapped_column(MoneyColumn())
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
     tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     line_total: Mapped[Decimal] = mapped_column(MoneyColumn())
     line_tax: Mapped[Decimal] = mapped_column(MoneyColumn())

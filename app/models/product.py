@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -8,6 +8,7 @@ from app.models.base import Timestamps, UTCDateTime, utcnow
 from app.money import MoneyColumn, QuantityColumn
 
 PRODUCT_TYPES = ("product", "service")
+URL_MAX = 2000
 
 
 class Product(Timestamps, db.Model):
@@ -28,6 +29,21 @@ class Product(Timestamps, db.Model):
     min_stock: Mapped[Decimal] = mapped_column(QuantityColumn(), default=Decimal("0"))
     allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=false())
+    # The catalogue of a distributor (the Hub API's product fields)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", name="fk_products_vendor_id"))
+    rrp: Mapped[Decimal | None] = mapped_column(MoneyColumn())
+    detailed_description: Mapped[str | None] = mapped_column(Text)
+    featured_description: Mapped[str | None] = mapped_column(Text)
+    thumb_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    main_image_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    datasheet_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    guide_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    quickstart_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    shipping_cost: Mapped[Decimal | None] = mapped_column(MoneyColumn())
+    subscription_type: Mapped[str | None] = mapped_column(String(50))
+    rate_plans: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    is_shippable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_financeable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     movements: Mapped[list["StockMovement"]] = relationship(
         back_populates="product", order_by="StockMovement.id")
@@ -35,6 +51,7 @@ class Product(Timestamps, db.Model):
     __table_args__ = (
         Index("ix_products_org_id", "organisation_id", "id"),
         Index("ix_products_org_name", "organisation_id", "name"),
+        Index("ix_products_org_vendor", "organisation_id", "vendor_id"),
     )
 
 
