@@ -28,7 +28,10 @@ def server(tmp_path_factory):
 
 def schemathesis(base, *args, tmp_path):
     command = [str(live.BIN / "schemathesis"), "run", f"{base}/openapi.json", "--checks", "all",
-               "--max-examples", str(EXAMPLES), "--workers", "2", "--seed", "20261125",
+               "--max-examples", str(EXAMPLES), "--seed", "20261125",
+               # One worker: with two, one's DELETE /customers/{id} can remove the record
+               # the other just created, which its next check reads as a lost record.
+               "--workers", "1",
                "--no-color", "--request-timeout", "30", "--generation-database", "none",
                # NUL is refused by design (tested in test_bad_input); business rules (a
                # customer of another organisation, stock below zero) refuse some
