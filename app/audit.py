@@ -27,6 +27,13 @@ def _organisation_of(obj):
     return getattr(obj, "organisation_id", None) or getattr(obj, "id", None)
 
 
+def _by(token) -> dict:
+    """Who did it: the user the token acts as, the real one, its client, the request."""
+    return {"user_id": token.user_id, "real_user_id": token.real_user_id,
+            "client_id": token.client.client_id,
+            "request_id": g.get("request_id") if has_request_context() else None}
+
+
 def _rows(session: Session, actor):
     groups = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
     for action, objects in groups:
@@ -42,23 +49,18 @@ def _rows(session: Session, actor):
                 "resource_type": obj.__tablename__,
                 "resource_id": obj.id,
                 "organisation_id": _organisation_of(obj),
-                "user_id": actor.user_id,
-                "real_user_id": actor.real_user_id,
-                "client_id": actor.client.client_id,
-                "request_id": g.get("request_id"),
                 "changes": changes,
+                **_by(actor),
             }
 
 
 def record_moved(organisation_ids, changes: list[str]) -> None:
     """Lines for the organisations of a moved subtree, changed by one bulk UPDATE that the
     flush hook cannot see; written in the caller's transaction."""
-    actor = authenticated_token()
+    actor = _by(authenticated_token())
     db.session.add_all(AuditEvent(
         at=utcnow(), action="update", resource_type="organisations", resource_id=org_id,
-        organisation_id=org_id, user_id=actor.user_id, real_user_id=actor.real_user_id,
-        client_id=actor.client.client_id, request_id=g.get("request_id"), changes=changes)
-        for org_id in organisation_ids)
+        organisation_id=org_id, changes=changes, **actor) for org_id in organisation_ids)
 
 
 def record_command(obj, action: str, changes: list[str] | None = None) -> None:
@@ -74,9 +76,7 @@ def token_event(action: str, token) -> None:
     user it acts as and the real one; written in the caller's transaction."""
     db.session.add(AuditEvent(
         at=utcnow(), action=action, resource_type="access_tokens", resource_id=token.id,
-        organisation_id=token.user.organisation_id, user_id=token.user_id,
-        real_user_id=token.real_user_id, client_id=token.client.client_id,
-        request_id=g.get("request_id") if has_request_context() else None))
+        organisation_id=token.user.organisation_id, **_by(token)))
 
 
 def init_app(_app) -> None:

@@ -77,7 +77,6 @@ class Invoices(MethodView):
         )
         invoicing.set_items(invoice, data["items"])
         db.session.add(invoice)
-        db.session.flush()
         stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice
@@ -130,7 +129,6 @@ class InvoiceById(MethodView):
                      errors={"status": "Set Draft, Unpaid or Void."})
             invoicing.change_status(invoice, status)
         if lines_changed or status:  # what the lines take from stock may have changed
-            db.session.flush()
             stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice

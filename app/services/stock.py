@@ -27,7 +27,8 @@ def follow_invoice(invoice: Invoice, *, user_id: int) -> None:
     """Make the stock the invoice holds match its lines: an issued invoice (neither Draft nor
     Void) holds the quantities of its lines' stocked products; what it held before is the sum
     of its own movements. Issuing takes stock, an edit takes or gives back the difference,
-    voiding gives it all back. Call after the invoice's lines and status are final (flushed)."""
+    voiding gives it all back. Call once the invoice's lines and status are final."""
+    db.session.flush()  # the invoice's id and defaults, and its lines as they now are
     if not invoice.moves_stock:
         return
     wanted = defaultdict(Decimal)
