@@ -44,7 +44,8 @@ def register_request_path(app: Flask) -> None:
     # 2. The body: JSON for the API, a form for /oauth (415); no larger than allowed (413).
     #    Refused here, a request costs nothing of the client's rate limit.
     app.before_request(requests.check_request)
-    # 3. The client's rate limit, counted (429).
+    # 3. The caller's budget found (its token looked up: 503 if the database is down), and
+    #    the request counted against it (429).
     ratelimit.init_app(app)
     # 4. The view: its @require_scope checks the bearer token and scope (401, 403), its
     #    schema the arguments (400, 422), and app.tenancy the records' reach (404, 422).

@@ -5,7 +5,7 @@ writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window
 """
 import time
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from limits import parse
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
@@ -67,11 +67,23 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
 STRATEGIES[ONE_TRIP_FIXED_WINDOW] = OneTripFixedWindow
 
 
+def identify_caller() -> None:
+    """Find whose budget the request counts against, before flask-limiter counts it.
+
+    The look-up reads the database; failing here, it is the 503 of a database outage.
+    Inside flask-limiter the same failure would be taken for the limit storage's, switching
+    the limits to the in-process fallback and retrying on a session that needs a rollback."""
+    g.rate_limit_key = _key_of(token_from_header())
+
+
 def rate_limit_key() -> str:
-    token = token_from_header()
-    if token is not None:
-        return f"client:{token.client.client_id}"
-    return _address_key()
+    if "rate_limit_key" in g:
+        return g.rate_limit_key
+    return _key_of(token_from_header())
+
+
+def _key_of(token) -> str:
+    return f"client:{token.client.client_id}" if token is not None else _address_key()
 
 
 def _address_key() -> str:
@@ -118,5 +130,6 @@ def add_headers(response):
 
 def init_app(app):
     """Count every request against its client's budget (its address's, without a token)."""
+    app.before_request(identify_caller)  # before flask-limiter's own hook, which follows
     app.config["RATELIMIT_REQUEST_IDENTIFIER"] = identify_request
     limiter.init_app(app, key_func=rate_limit_key)

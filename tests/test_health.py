@@ -1,6 +1,6 @@
 """/healthz and /readyz, without a token."""
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 
 from app.extensions import db, limiter
 
@@ -46,3 +46,20 @@ def test_database_outage_is_a_503_not_a_500(client, admin_c, auth, monkeypatch):
     assert response.status_code == 503
     assert response.json["code"] == "database_unavailable"
     assert response.headers["Retry-After"] == "5"
+
+
+def test_a_database_outage_is_not_taken_for_the_limit_storages(client, admin_c, auth,
+                                                                monkeypatch):
+    """A failed token look-up is the database's 503: had flask-limiter seen it, it would
+    have switched to its fallback and retried on a session that must first be rolled back
+    (PendingRollbackError, a 500), as a gunicorn server did during a database restart."""
+    headers = auth(admin_c)
+    failures = iter([OperationalError("SELECT 1", {}, Exception("connection refused"))])
+
+    def fail_as_a_session_does(*args, **kwargs):
+        raise next(failures, PendingRollbackError("roll back the failed transaction first"))
+
+    monkeypatch.setattr(db.session, "scalar", fail_as_a_session_does)
+    response = client.post("/api/v1/customers", json={"account": "During"}, headers=headers)
+    assert response.status_code == 503
+    assert response.json["code"] == "database_unavailable"
