@@ -8,15 +8,20 @@ names it, 422 (with the field) when the request body or query refers to it.
 
 The permission checked is the one the view's scope stands for (``customers:write`` ->
 ``customers:edit``, see oauth.protector.required_permission) unless one is named.
+
+The one crossing of trees is an accepted connection (app.models.Connection): a model
+that names a ``__counterparty__`` organisation column is also seen from that
+organisation's reach (always, or ``__while_connected__`` only), and nothing else of the
+other tree is; rows flagged by ``__private_when__`` stay with their own side.
 """
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from app.errors import fail
 from app.extensions import db
-from app.models import Organisation, User
+from app.models import Connection, Organisation, User
 from oauth.protector import authenticated_token, required_permission
 from oauth.scopes import PERMISSION_SCOPES, SCOPE_PERMISSIONS
 
@@ -64,8 +69,84 @@ def _owned(model, within: Reach):
     via = getattr(model, "__tenant_via__", None)  # (foreign key, owning model)
     if via:
         foreign_key, owner = via
-        return getattr(model, foreign_key).in_(select(owner.id).where(_owned(owner, within)))
-    return within.owned_clause(model.organisation_id)
+        clause = getattr(model, foreign_key).in_(select(owner.id).where(_owned(owner, within)))
+    else:
+        clause = within.owned_clause(model.organisation_id)
+        if hasattr(model, "__counterparty__"):
+            clause = or_(clause, _counterparty_sees(model, within))
+    private = getattr(model, "__private_when__", None)  # a flag: then only its own side sees it
+    if private:
+        clause = and_(clause, or_(getattr(model, private).is_(False),
+                                  within.owned_clause(model.organisation_id)))
+    return clause
+
+
+def _counterparty_sees(model, within: Reach):
+    """The rows of ``model`` shared with the other organisation it names."""
+    other = getattr(model, model.__counterparty__)
+    clause = within.owned_clause(other)
+    if getattr(model, "__while_connected__", False):
+        clause = and_(clause, connected(model.organisation_id, other))
+    return clause
+
+
+def connected(organisation_column, other_column):
+    """The two organisations are joined by an accepted connection (either way round)."""
+    accepted = select(Connection.id).where(Connection.status == "accepted", or_(
+        and_(Connection.organisation_id == organisation_column,
+             Connection.foreign_organisation_id == other_column),
+        and_(Connection.organisation_id == other_column,
+             Connection.foreign_organisation_id == organisation_column)))
+    return accepted.exists()
+
+
+def foreign_companies(permission: str | None = None) -> Select:
+    """SELECT of the organisations joined to one in the caller's reach by an accepted
+    connection: what the caller may see of them is their company profile, nothing more."""
+    within = reach(permission)
+    accepted = select(Connection).where(Connection.status == "accepted")
+    outgoing = accepted.where(within.owned_clause(Connection.organisation_id)).with_only_columns(
+        Connection.foreign_organisation_id)
+    incoming = accepted.where(within.owned_clause(Connection.foreign_organisation_id)
+                              ).with_only_columns(Connection.organisation_id)
+    return select(Organisation).where(or_(Organisation.id.in_(outgoing), Organisation.id.in_(incoming)))
+
+
+def foreign_company_or_404(organisation_id: int, permission: str | None = None, *,
+                           field: str | None = None) -> Organisation:
+    """An organisation the caller is connected to; 404 (422 on ``field``) for any other."""
+    company = db.session.scalar(foreign_companies(permission).where(Organisation.id == organisation_id))
+    if company is None:
+        detail = f"Foreign company {organisation_id} was not found."
+        if field:
+            fail(422, f"The {field} given is not one you can use.", errors={field: detail})
+        fail(404, detail)
+    return company
+
+
+def require_admin_of(organisation_id: int, action: str) -> None:
+    """403 unless the current user is an admin whose subtree holds the organisation."""
+    user = current_user()
+    organisation = db.session.get(Organisation, organisation_id)
+    if not (user.admin and organisation.is_within(user.organisation)):
+        fail(403, f"Only an admin of {organisation.name} can {action}.", code="permission_denied")
+
+
+def side_in_reach(record, permission: str | None = None) -> int:
+    """Which party of a shared record (its organisation or its counterparty) the caller acts
+    for: its own organisation's side when the caller reaches both."""
+    within = reach(permission)
+    owner = db.session.get(Organisation, record.organisation_id)
+    if within.includes(owner):
+        return owner.id
+    return getattr(record, record.__counterparty__)
+
+
+def own(model, permission: str | None = None) -> Select:
+    """SELECT of the current user's own records of ``model`` (notifications, devices): a
+    user's, never its organisation's."""
+    reach(permission)
+    return select(model).where(model.user_id == current_user().id)
 
 
 def scoped(model, permission: str | None = None, *, organisation: int | None = None) -> Select:

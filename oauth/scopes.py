@@ -17,6 +17,10 @@ RESOURCES = (
     ("products", "products, services and stock"),
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),
+    ("connections", "connections to other organisations, and the foreign companies they join"),
+    ("tasks", "tasks shared with connected organisations, their notes, assignments and files"),
+    ("notifications", "the user's own notifications and push devices"),
+    ("subscription", "the organisation's subscription and its payment URL"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

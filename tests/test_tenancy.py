@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Callable
 
 import pytest
 from werkzeug.exceptions import HTTPException
 
 from app import tenancy
-from app.bootstrap import create_client
+from app.bootstrap import create_client, create_organisation
 from app.extensions import db
 from app.models import (
     Address,
@@ -30,6 +31,7 @@ from app.models import (
 )
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
+from tests.resources.field_service import connect
 
 RELATIONS = ("self", "child", "descendant", "parent", "ancestor", "sibling", "unrelated")
 IN_REACH_WITH_DESCENDANTS = {"self", "child", "descendant"}
@@ -195,6 +197,108 @@ ENDPOINTS = [
 ]
 
 
+# issue 17: field service. Connections join organisations of different trees; while one is
+# accepted, the tasks between the two (with their notes, assignments and files) are shared by
+# exactly the two sides, and nothing else of either tree is.
+
+#: the scope of a path's first segment where it is not the segment itself
+SCOPE_RESOURCES = {"foreigncompanies": "connections", "assignments": "tasks", "files": "tasks",
+                   "deviceids": "notifications", "paymenturl": "subscription",
+                   "company": "organisations"}
+
+
+def _outsider(org):
+    """An organisation of a tree of its own, for ``org`` to deal with."""
+    return create_organisation(f"Outside {org.name}")
+
+
+def _connection(org):
+    """A pending request from ``org`` to an organisation of another tree."""
+    return connect(org, _outsider(org), "pending")
+
+
+def _incoming_connection(org):
+    """A pending request to ``org`` from an organisation of another tree."""
+    return connect(_outsider(org), org, "pending")
+
+
+def _asking(org):
+    return SimpleNamespace(id=org.id, foreign=_outsider(org))
+
+
+def _foreign_company(org):
+    """An organisation of another tree that ``org`` is connected to."""
+    foreign = _outsider(org)
+    connect(org, foreign)
+    return foreign
+
+
+ENDPOINTS += [
+    Endpoint("GET", lambda c: f"/api/v1/connections/{c.id}", 200, make_target=_connection),
+    Endpoint("GET", lambda c: f"/api/v1/connections/{c.id}", 200, make_target=_incoming_connection),
+    Endpoint("DELETE", lambda c: f"/api/v1/connections/{c.id}", 204, make_target=_connection),
+    Endpoint("POST", lambda t: "/api/v1/connections", 201, make_target=_asking,
+             body=lambda t: {"company_ref": t.id, "foreigncompany_ref": t.foreign.id}, refused=422),
+    Endpoint("GET", lambda f: f"/api/v1/foreigncompanies/{f.id}", 200, make_target=_foreign_company),
+]
+ISSUE_17_LISTS = [
+    ("/api/v1/connections", _connection),
+    ("/api/v1/foreigncompanies", _foreign_company),
+]
+
+#: endpoints of the caller's own records or only for admins: tested below, not by relation
+OWN_ENDPOINTS = [
+    Endpoint("POST", lambda c: f"/api/v1/connections/{c.id}/accept", 200),
+    Endpoint("POST", lambda c: f"/api/v1/connections/{c.id}/reject", 200),
+    Endpoint("GET", lambda _: "/api/v1/company", 200),
+    Endpoint("POST", lambda _: "/api/v1/company", 200),
+    Endpoint("GET", lambda _: "/api/v1/currentuser", 200),
+]
+
+
+@pytest.mark.parametrize("answer", ["accept", "reject"])
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_only_the_asked_sides_admins_answer_a_connection(
+        client, tree, admin_c, make_caller, auth, relation, answer):
+    asked = _incoming_connection(tree.relation(relation))
+    asking = _connection(tree.relation(relation))
+    member = make_caller(tree.C, permissions=["connections:edit+"])
+    db.session.commit()
+    response = client.post(f"/api/v1/connections/{asked.id}/{answer}", headers=auth(admin_c))
+    assert response.status_code == (200 if relation in IN_REACH_WITH_DESCENDANTS else 404)
+    by_asker = client.post(f"/api/v1/connections/{asking.id}/{answer}", headers=auth(admin_c))
+    assert by_asker.status_code == (403 if relation in IN_REACH_WITH_DESCENDANTS else 404)
+    asked.set_status("pending")
+    db.session.commit()
+    by_member = client.post(f"/api/v1/connections/{asked.id}/{answer}", headers=auth(member))
+    assert by_member.status_code == (403 if relation in IN_REACH_WITH_DESCENDANTS else 404)
+
+
+@pytest.mark.parametrize("status", ["accepted", "pending", "rejected", "revoked", None])
+def test_a_foreign_company_is_one_with_an_accepted_connection(client, tree, admin_c, make_caller,
+                                                              auth, status):
+    foreign = _outsider(tree.C)
+    if status:
+        connect(foreign, tree.D, status)
+    third = make_caller(tree.U, admin=True)
+    db.session.commit()
+    seen = client.get(f"/api/v1/foreigncompanies/{foreign.id}", headers=auth(admin_c))
+    assert seen.status_code == (200 if status == "accepted" else 404)
+    listed = client.get("/api/v1/foreigncompanies", headers=auth(admin_c)).json["data"]
+    assert [c["id"] for c in listed] == ([foreign.id] if status == "accepted" else [])
+    assert client.get(f"/api/v1/foreigncompanies/{foreign.id}",
+                      headers=auth(third)).status_code == 404
+
+
+def test_company_and_current_user_are_the_callers_own(client, tree, make_caller, auth):
+    caller = make_caller(tree.D, permissions=["organisations:edit+"])
+    headers = auth(caller)
+    assert client.post("/api/v1/company", json={"city": "Leeds"}, headers=headers).json["id"] == tree.D.id
+    assert client.get("/api/v1/company", headers=headers).json["city"] == "Leeds"
+    assert client.get("/api/v1/currentuser", headers=headers).json == client.get(
+        "/api/v1/me", headers=headers).json
+
+
 def _call(client, endpoint, target, headers):
     kwargs = {"headers": headers}
     if endpoint.body:
@@ -245,7 +349,9 @@ def _scope_needed(endpoint, target) -> str:
     path = endpoint.url(target).partition("?")[0]
     if path.endswith("/emulation"):
         return "users:emulate"
-    return f"{path.split('/')[3]}:{'read' if endpoint.method == 'GET' else 'write'}"
+    resource = path.split('/')[3]
+    resource = SCOPE_RESOURCES.get(resource, resource)
+    return f"{resource}:{'read' if endpoint.method == 'GET' else 'write'}"
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
@@ -302,6 +408,7 @@ LISTS = [
     ("/api/v1/products/low-stock", _product),
     ("/api/v1/invoices", _invoice),
     ("/api/v1/payments", _payment),
+    *ISSUE_17_LISTS,
 ]
 
 
@@ -340,9 +447,11 @@ def test_every_endpoint_is_in_the_matrix(app):
     (or, for a list, in LISTS)."""
     covered = {(endpoint.method, _rule_of(endpoint.url(_Id()))) for endpoint in ENDPOINTS}
     covered |= {("GET", url) for url, _ in LISTS}
+    covered |= {(endpoint.method, _rule_of(endpoint.url(_Id()))) for endpoint in OWN_ENDPOINTS}
     routed = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/me":
             path = re.sub(r"<[^>]+>", "{id}", rule.rule)
             routed |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routed - covered == set()
+

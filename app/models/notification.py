@@ -1,0 +1,39 @@
+"""What a user is told (in the app, and pushed to its devices) and the devices it uses."""
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import Timestamps
+
+PLATFORMS = ("android", "ios")
+
+
+class Notification(Timestamps, db.Model):
+    """A message to one user about a task, note or connection (``related_object``)."""
+
+    __tablename__ = "notifications"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(600))
+    is_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    related_object: Mapped[str | None] = mapped_column(String(20))
+    related_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_notifications_user_id", "user_id", "id"),)
+
+
+class Device(Timestamps, db.Model):
+    """A phone that receives the pushes of the user who registered it last."""
+
+    __tablename__ = "devices"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    platform_name: Mapped[str] = mapped_column(String(10))
+    device_id_string: Mapped[str] = mapped_column(String(255), unique=True)
