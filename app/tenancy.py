@@ -100,22 +100,29 @@ def connected(organisation_column, other_column):
     return accepted.exists()
 
 
-def foreign_companies(permission: str | None = None) -> Select:
-    """SELECT of the organisations joined to one in the caller's reach by an accepted
-    connection: what the caller may see of them is their company profile, nothing more."""
+def foreign_companies(permission: str | None = None, *, of: Organisation | None = None) -> Select:
+    """SELECT of the organisations joined by an accepted connection to one in the caller's
+    reach (or to ``of``, one in reach): what the caller may see of them is their company
+    profile, nothing more."""
     within = reach(permission)
+
+    def side(column):
+        return column == of.id if of is not None else within.owned_clause(column)
+
     accepted = select(Connection).where(Connection.status == "accepted")
-    outgoing = accepted.where(within.owned_clause(Connection.organisation_id)).with_only_columns(
+    outgoing = accepted.where(side(Connection.organisation_id)).with_only_columns(
         Connection.foreign_organisation_id)
-    incoming = accepted.where(within.owned_clause(Connection.foreign_organisation_id)
-                              ).with_only_columns(Connection.organisation_id)
+    incoming = accepted.where(side(Connection.foreign_organisation_id)).with_only_columns(
+        Connection.organisation_id)
     return select(Organisation).where(or_(Organisation.id.in_(outgoing), Organisation.id.in_(incoming)))
 
 
 def foreign_company_or_404(organisation_id: int, permission: str | None = None, *,
-                           field: str | None = None) -> Organisation:
-    """An organisation the caller is connected to; 404 (422 on ``field``) for any other."""
-    company = db.session.scalar(foreign_companies(permission).where(Organisation.id == organisation_id))
+                           field: str | None = None, of: Organisation | None = None) -> Organisation:
+    """An organisation the caller (or ``of``) is connected to; 404 (422 on ``field``) for any
+    other."""
+    company = db.session.scalar(foreign_companies(permission, of=of).where(
+        Organisation.id == organisation_id))
     if company is None:
         detail = f"Foreign company {organisation_id} was not found."
         if field:

@@ -12,7 +12,19 @@ from app.models.organisation import Organisation, User
 TASK_STATUSES = ("new", "accepted", "in_progress", "completed", "cancelled")
 
 
-class Task(Timestamps, db.Model):
+class FileFields:
+    """The file fields of a record with ``files``: ``photos`` (many) and ``attachment`` (one)."""
+
+    @property
+    def photos(self) -> list["StoredFile"]:
+        return [stored for stored in self.files if stored.field == "photos"]
+
+    @property
+    def attachment(self) -> "StoredFile | None":
+        return next((stored for stored in self.files if stored.field == "attachment"), None)
+
+
+class Task(FileFields, Timestamps, db.Model):
     """Work ``organisation`` (company_ref) gives to ``contractor`` (foreigncompany_ref)."""
 
     __tablename__ = "tasks"
@@ -45,7 +57,7 @@ class Task(Timestamps, db.Model):
         return self.organisation_id if self.organisation_id in organisation_ids else self.contractor_id
 
 
-class TaskNote(Timestamps, db.Model):
+class TaskNote(FileFields, Timestamps, db.Model):
     """A note on a task; an internal one is seen only by its writer's side."""
 
     __tablename__ = "task_notes"
