@@ -15,17 +15,20 @@ from typing import Callable
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from app import tenancy
+from app import files, tenancy
 from app.bootstrap import create_client, create_organisation
 from app.extensions import db
 from app.models import (
     Address,
     ApiClient,
+    Assignment,
     Customer,
     Invoice,
     Organisation,
     Payment,
     Product,
+    Task,
+    TaskNote,
     User,
     Vendor,
 )
@@ -233,6 +236,52 @@ def _foreign_company(org):
     return foreign
 
 
+def _task(org, contractor=None):
+    """A task ``org`` gives to a contractor of another tree it is connected to."""
+    task = Task(organisation_id=org.id, contractor_id=(contractor or _foreign_company(org)).id,
+                title=f"Task of {org.name}")
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
+def _contractor_task(org):
+    """A task given to ``org`` by a connected organisation of another tree."""
+    client = _outsider(org)
+    connect(client, org)
+    return _task(client, org)
+
+
+def _assignable(org):
+    return SimpleNamespace(task=_contractor_task(org), user=_user(org))
+
+
+def _assignment(org):
+    assignment = Assignment(task_id=_contractor_task(org).id, user_id=_user(org).id)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def _note(org):
+    task = _task(org)
+    note = TaskNote(task_id=task.id, organisation_id=org.id, user_id=_user(org).id, text="Note")
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def _stored_file(org):
+    stored = files.save(files.Upload("a.pdf", "application/pdf", b"%PDF-1.4 a"), task_id=_task(org).id,
+                        organisation_id=org.id, field="attachment")
+    db.session.flush()
+    return stored
+
+
+def _connected_pair(org):
+    return SimpleNamespace(id=org.id, foreign=_foreign_company(org))
+
+
 ENDPOINTS += [
     Endpoint("GET", lambda c: f"/api/v1/connections/{c.id}", 200, make_target=_connection),
     Endpoint("GET", lambda c: f"/api/v1/connections/{c.id}", 200, make_target=_incoming_connection),
@@ -240,10 +289,27 @@ ENDPOINTS += [
     Endpoint("POST", lambda t: "/api/v1/connections", 201, make_target=_asking,
              body=lambda t: {"company_ref": t.id, "foreigncompany_ref": t.foreign.id}, refused=422),
     Endpoint("GET", lambda f: f"/api/v1/foreigncompanies/{f.id}", 200, make_target=_foreign_company),
+    Endpoint("GET", lambda t: f"/api/v1/tasks/{t.id}", 200, make_target=_task),
+    Endpoint("GET", lambda t: f"/api/v1/tasks/{t.id}", 200, make_target=_contractor_task),
+    *(Endpoint(method, lambda t: f"/api/v1/tasks/{t.id}", 200, make_target=_contractor_task,
+               body=lambda t: {"title": "Renamed"}) for method in ("PUT", "PATCH", "POST")),
+    Endpoint("POST", lambda t: "/api/v1/tasks", 201, make_target=_connected_pair,
+             body=lambda t: {"company_ref": t.id, "foreigncompany_ref": t.foreign.id, "title": "Job"},
+             refused=422),
+    Endpoint("GET", lambda t: f"/api/v1/tasks/{t.id}/notes", 200, make_target=_task),
+    Endpoint("POST", lambda t: f"/api/v1/tasks/{t.id}/notes", 201, make_target=_contractor_task,
+             body=lambda t: {"text": "On my way", "internal": True}),
+    Endpoint("POST", lambda a: "/api/v1/assignments", 201, make_target=_assignable,
+             body=lambda a: {"task_ref": a.task.id, "user_ref": a.user.id}, refused=422),
+    Endpoint("DELETE", lambda a: f"/api/v1/assignments/{a.id}", 204, make_target=_assignment),
+    Endpoint("GET", lambda f: f"/api/v1/files/{f.id}", 200, make_target=_stored_file),
 ]
 ISSUE_17_LISTS = [
     ("/api/v1/connections", _connection),
     ("/api/v1/foreigncompanies", _foreign_company),
+    ("/api/v1/tasks", _task),
+    ("/api/v1/tasks", _contractor_task),
+    ("/api/v1/assignments", _assignment),
 ]
 
 #: endpoints of the caller's own records or only for admins: tested below, not by relation
@@ -288,6 +354,68 @@ def test_a_foreign_company_is_one_with_an_accepted_connection(client, tree, admi
     assert [c["id"] for c in listed] == ([foreign.id] if status == "accepted" else [])
     assert client.get(f"/api/v1/foreigncompanies/{foreign.id}",
                       headers=auth(third)).status_code == 404
+
+
+def _shared_with_c(tree, status):
+    """X (another tree) gives C a task, with a note, a file and a user of C assigned, over a
+    connection in ``status`` (None: never connected)."""
+    giver = _outsider(tree.C)
+    if status:
+        connect(giver, tree.C, status)
+    task = _task(giver, tree.C)
+    note = TaskNote(task_id=task.id, organisation_id=giver.id, user_id=_user(giver).id, text="Hi")
+    assignment = Assignment(task_id=task.id, user_id=_user(tree.C).id)
+    db.session.add_all([note, assignment])
+    db.session.flush()
+    stored = files.save(files.Upload("a.png", "image/png", b"\x89PNG\r\n\x1a\n"), task_id=task.id,
+                        organisation_id=giver.id, field="photos")
+    db.session.flush()
+    unassigned = User(organisation=tree.C, name="Second of C", email="second@example.com")
+    db.session.add(unassigned)
+    db.session.flush()
+    return SimpleNamespace(giver=giver, task=task, file=stored, assignment=assignment,
+                           user=unassigned)
+
+
+SHARED_ENDPOINTS = [
+    Endpoint("GET", lambda s: f"/api/v1/tasks/{s.task.id}", 200),
+    Endpoint("PATCH", lambda s: f"/api/v1/tasks/{s.task.id}", 200, body=lambda s: {"status": "accepted"}),
+    Endpoint("GET", lambda s: f"/api/v1/tasks/{s.task.id}/notes", 200),
+    Endpoint("POST", lambda s: f"/api/v1/tasks/{s.task.id}/notes", 201, body=lambda s: {"text": "Hi"}),
+    Endpoint("GET", lambda s: f"/api/v1/files/{s.file.id}", 200),
+    Endpoint("POST", lambda s: "/api/v1/assignments", 201,
+             body=lambda s: {"task_ref": s.task.id, "user_ref": s.user.id}, refused=422),
+    Endpoint("DELETE", lambda s: f"/api/v1/assignments/{s.assignment.id}", 204),
+]
+
+
+class _SharedIds:
+    task = file = assignment = _Id()
+
+
+@pytest.mark.parametrize("status", ["accepted", "pending", "rejected", "revoked", None])
+@pytest.mark.parametrize("endpoint", SHARED_ENDPOINTS,
+                         ids=lambda endpoint: f"{endpoint.method} {endpoint.url(_SharedIds())}")
+def test_a_task_is_shared_while_the_connection_is_accepted(
+        client, tree, admin_c, make_caller, auth, endpoint, status):
+    shared = _shared_with_c(tree, status)
+    third = make_caller(tree.U, admin=True)
+    db.session.commit()
+    response = _call(client, endpoint, shared, auth(admin_c))
+    _check(endpoint, response, status == "accepted")
+    endpoint.check_refused(_call(client, endpoint, shared, auth(third)))
+
+
+@pytest.mark.parametrize("status", ["accepted", "pending", "rejected", "revoked", None])
+def test_lists_show_shared_tasks_while_connected(client, tree, admin_c, make_caller, auth, status):
+    shared = _shared_with_c(tree, status)
+    giver, third = make_caller(shared.giver, admin=True), make_caller(tree.U, admin=True)
+    db.session.commit()
+    for caller, sees in ((admin_c, status == "accepted"), (giver, True), (third, False)):
+        tasks = client.get("/api/v1/tasks", headers=auth(caller)).json["data"]
+        assert [t["id"] for t in tasks] == ([shared.task.id] if sees else [])
+        assignments = client.get("/api/v1/assignments", headers=auth(caller)).json["data"]
+        assert [a["user_name"] for a in assignments] == ([shared.assignment.user.name] if sees else [])
 
 
 def test_company_and_current_user_are_the_callers_own(client, tree, make_caller, auth):
