@@ -156,6 +156,15 @@ def own(model, permission: str | None = None) -> Select:
     return select(model).where(model.user_id == current_user().id)
 
 
+def own_or_404(model, column, value, permission: str | None = None):
+    """The current user's record of ``model`` whose ``column`` is ``value``; 404 for anyone
+    else's."""
+    record = db.session.scalar(own(model, permission).where(column == value))
+    if record is None:
+        fail(404, f"{model.__name__} {value} was not found.")
+    return record
+
+
 def scoped(model, permission: str | None = None, *, organisation: int | None = None) -> Select:
     """SELECT of ``model`` limited to the caller's reach for ``permission``;
     ``organisation`` (the query's filter) narrows it to one organisation in reach."""

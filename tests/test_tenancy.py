@@ -23,7 +23,9 @@ from app.models import (
     ApiClient,
     Assignment,
     Customer,
+    Device,
     Invoice,
+    Notification,
     Organisation,
     Payment,
     Product,
@@ -319,6 +321,14 @@ OWN_ENDPOINTS = [
     Endpoint("GET", lambda _: "/api/v1/company", 200),
     Endpoint("POST", lambda _: "/api/v1/company", 200),
     Endpoint("GET", lambda _: "/api/v1/currentuser", 200),
+    Endpoint("GET", lambda _: "/api/v1/notifications", 200),
+    Endpoint("POST", lambda n: f"/api/v1/notifications/{n.id}", 200),
+    Endpoint("DELETE", lambda n: f"/api/v1/notifications/{n.id}", 204),
+    Endpoint("POST", lambda _: "/api/v1/deviceids", 201),
+    Endpoint("DELETE", lambda d: f"/api/v1/deviceids/{d.id}", 204),
+    Endpoint("GET", lambda _: "/api/v1/subscription", 200),
+    Endpoint("POST", lambda _: "/api/v1/subscription/cancel", 200),
+    Endpoint("GET", lambda _: "/api/v1/paymenturl", 200),
 ]
 
 
@@ -416,6 +426,23 @@ def test_lists_show_shared_tasks_while_connected(client, tree, admin_c, make_cal
         assert [t["id"] for t in tasks] == ([shared.task.id] if sees else [])
         assignments = client.get("/api/v1/assignments", headers=auth(caller)).json["data"]
         assert [a["user_name"] for a in assignments] == ([shared.assignment.user.name] if sees else [])
+
+
+def test_notifications_and_devices_are_their_users_alone(client, tree, admin_c, auth):
+    """Not even an admin above the user reaches them."""
+    member = _user(tree.D)
+    notification = Notification(user_id=member.id, organisation_id=tree.D.id, kind="new_task",
+                                text="Hello")
+    db.session.add_all([notification, Device(user_id=member.id, organisation_id=tree.D.id,
+                                             platform_name="ios", device_id_string="d-phone")])
+    db.session.commit()
+    headers = auth(admin_c)
+    assert client.get("/api/v1/notifications", headers=headers).json["data"] == []
+    for method in ("POST", "DELETE"):
+        response = client.open(f"/api/v1/notifications/{notification.id}", method=method,
+                               json={"is_read": True} if method == "POST" else None, headers=headers)
+        assert response.status_code == 404, method
+    assert client.delete("/api/v1/deviceids/d-phone", headers=headers).status_code == 404
 
 
 def test_company_and_current_user_are_the_callers_own(client, tree, make_caller, auth):

@@ -25,6 +25,12 @@ class Notification(Timestamps, db.Model):
 
     __table_args__ = (Index("ix_notifications_user_id", "user_id", "id"),)
 
+    @property
+    def related(self) -> dict | None:
+        if self.related_object is None:
+            return None
+        return {"object": self.related_object, "id": self.related_id}
+
 
 class Device(Timestamps, db.Model):
     """A phone that receives the pushes of the user who registered it last."""
