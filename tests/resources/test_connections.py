@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Notification
-from tests.resources.field_service import connect, parties  # noqa: F401 - fixture
+from tests.resources.field_service import connect
 
 
 def _ask(client, headers, foreign_id, **fields):

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from app.extensions import db
-from tests.resources.field_service import connect, parties  # noqa: F401 - fixture
+from tests.resources.field_service import connect
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(40))
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -51,9 +51,13 @@ def test_files_are_described_stored_and_served(client, parties, auth, task):
 
 
 @pytest.mark.parametrize("upload,errors", [
-    (_add(PNG, "application/pdf"), {"attachment.mimetype": "The file's content is image/png, not what is declared."}),
-    (_add(b"plain words", "image/png"), {"attachment.mimetype": "The file's content is not image/png, not what is declared."}),
-    (_add(PDF, "text/html"), {"attachment.mimetype": "Must be one of: image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain, application/octet-stream."}),
+    (_add(PNG, "application/pdf"),
+     {"attachment.mimetype": "The file's content is image/png, not what is declared."}),
+    (_add(b"plain words", "image/png"),
+     {"attachment.mimetype": "The file's content is not image/png, not what is declared."}),
+    (_add(PDF, "text/html"), {"attachment.mimetype": "Must be one of: image/png, image/jpeg, "
+                              "image/gif, image/webp, application/pdf, text/plain, "
+                              "application/octet-stream."}),
     ({**_add(PDF, "application/pdf"), "binary": "JVBERi0x*LjQ="}, {"attachment.binary": "Not valid base64."}),
     ({**_add(PDF, "application/pdf"), "binary": "JVBERi0xLjQ"}, {"attachment.binary": "Not valid base64."}),
     ({"action": "add", "filename": "a.pdf"}, {"attachment.mimetype": "Missing data for required field.",

@@ -3,7 +3,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Device, Notification
-from tests.resources.field_service import parties  # noqa: F401 - fixture
 
 
 def test_notifications_are_the_users_own(client, parties, auth):
