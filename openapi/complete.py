@@ -27,6 +27,17 @@ SPECIAL_IDS = {
     ("post", "/api/v1/api-clients/{client_pk}/secret"): "rotate_api_client_secret",
     ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
     ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
+    # issue 17: the 004 seed's names and updates by POST
+    ("post", "/api/v1/tasks/{task_id}"): "update_task_by_post",
+    ("post", "/api/v1/notifications/{notification_id}"): "update_notification",
+    ("post", "/api/v1/connections/{connection_id}/accept"): "accept_connection",
+    ("post", "/api/v1/connections/{connection_id}/reject"): "reject_connection",
+    ("post", "/api/v1/company"): "update_company",
+    ("get", "/api/v1/currentuser"): "get_current_user",
+    ("post", "/api/v1/deviceids"): "register_device",
+    ("delete", "/api/v1/deviceids/{device_id_string}"): "forget_device",
+    ("post", "/api/v1/subscription/cancel"): "cancel_subscription",
+    ("get", "/api/v1/paymenturl"): "get_payment_url",
 }
 
 

@@ -78,7 +78,7 @@ class TaskNoteSchema(FileFieldsSchema):
         "description": "The writer's side of the task"})
     user_ref = ma.fields.Integer(attribute="user_id", dump_only=True)
     user_name = ma.fields.String(attribute="user.name", dump_only=True)
-    text = Text(10000, required=True)
+    text = Text(10000, required=True, metadata={"example": "The key is under the mat"})
     internal = StrictBoolean(load_default=False, metadata={
         "description": "true: only the writer's side sees it; false (external): both"})
     created_at = ma.fields.DateTime(dump_only=True)
