@@ -75,7 +75,7 @@ def register_device(data):
     return device, 201 if created else 200
 
 
-@blp.route("/deviceids/<string(maxlength=255):device_id_string>", methods=["DELETE"])
+@blp.route("/deviceids/<device_id_string>", methods=["DELETE"])
 @require_scope("notifications:write")
 @blp.response(204)
 def forget_device(device_id_string):

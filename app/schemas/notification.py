@@ -18,7 +18,7 @@ class NotificationSchema(Schema):
     user_ref = ma.fields.Integer(attribute="user_id", dump_only=True)
     text = ma.fields.String(dump_only=True, metadata={
         "example": "Client Ltd has sent you the task Replace the meter"})
-    is_read = StrictBoolean(required=True)
+    is_read = StrictBoolean(required=True, metadata={"example": True})
     related_object = ma.fields.Nested(RelatedObjectSchema, attribute="related", dump_only=True,
                                       allow_none=True)
     created_at = ma.fields.DateTime(dump_only=True)
