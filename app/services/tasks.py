@@ -34,9 +34,11 @@ def _apply_files(actions: dict, record, **owner) -> None:
                     field=name, **owner)
 
 
-def _check_customer(data: dict) -> None:
-    if data.get("customer_id") is not None:
-        tenancy.get_or_404(Customer, data["customer_id"], field="customer_id")
+def _check_customer(data: dict, task: Task | None = None) -> None:
+    """A customer in the caller's reach; the task's own, sent back unchanged, is no change."""
+    customer_id = data.get("customer_id")
+    if customer_id is not None and customer_id != getattr(task, "customer_id", None):
+        tenancy.get_or_404(Customer, customer_id, field="customer_id")
 
 
 def create(data: dict) -> Task:
@@ -62,7 +64,7 @@ def update(task_id: int, data: dict) -> Task:
     actions = _pop_files(data)
     if "status" in data:
         TRANSITIONS.move(task, data.pop("status"))
-    _check_customer(data)
+    _check_customer(data, task)
     start = data.get("scheduled_start", task.scheduled_start)
     end = data.get("scheduled_end", task.scheduled_end)
     if start and end and end < start:

@@ -67,7 +67,9 @@ def test_only_a_connected_contractor_gets_a_task(client, parties, auth):
 
 def test_status_moves_by_the_table_and_updates_are_partial(client, parties, connected, auth):
     p = parties
-    task = make_task(client, auth(p.client_admin), p.contractor_org.id, description="Old meter")
+    customer = client.post("/api/v1/customers", json={"account": "Jane"}, headers=auth(p.client_admin))
+    task = make_task(client, auth(p.client_admin), p.contractor_org.id, description="Old meter",
+                     customer_id=customer.json["id"])
     url, worker = f"/api/v1/tasks/{task['id']}", auth(p.worker)
     skipped = client.post(url, json={"status": "completed"}, headers=worker)
     assert skipped.status_code == 409
@@ -81,6 +83,8 @@ def test_status_moves_by_the_table_and_updates_are_partial(client, parties, conn
     assert final.status_code == 409 and final.json["allowed"] == []
     as_read = client.get(url, headers=worker).json
     assert client.put(url, json=as_read, headers=worker).status_code == 200  # sent back as read
+    other_customer = client.patch(url, json={"customer_id": customer.json["id"] + 1}, headers=worker)
+    assert other_customer.status_code == 422 and list(other_customer.json["errors"]) == ["customer_id"]
     backwards = client.patch(url, json={"scheduled_end": "2026-11-01T00:00:00Z"}, headers=worker)
     assert backwards.status_code == 422 and list(backwards.json["errors"]) == ["scheduled_end"]
     moves = db.session.scalars(select(AuditEvent.changes).where(
