@@ -14,10 +14,11 @@ from app import audit, database
 from app import bootstrap as setup
 from app.errors import flatten_messages
 from app.extensions import db
-from app.models import AccessToken, ApiClient, Organisation, User
+from app.models import AccessToken, ApiClient, Organisation, Subscription, User
 from app.models.organisation import MAX_DEPTH, TREE_LOCK
 from app.schemas.api_client import ApiClientSchema
 from app.schemas.organisation import OrganisationSchema
+from app.schemas.subscription import SubscriptionSchema
 from app.schemas.user import UserSchema
 from oauth import scopes
 from oauth.store import store
@@ -199,7 +200,31 @@ def spec_command(output):
     click.echo(f"wrote {path}")
 
 
+@click.command("set-subscription")
+@click.option("--org", "organisation_id", type=int, required=True)
+@click.option("--unit-price", required=True, help="The price per user, e.g. 12.50.")
+@click.option("--end-date", required=True, help="When it ends or renews: YYYY-MM-DD.")
+@click.option("--renewing/--not-renewing", default=True)
+def set_subscription(organisation_id, unit_price, end_date, renewing):
+    """Give an organisation its subscription, or change it (what a payment records)."""
+    fields = _load(SubscriptionSchema(only=("unit_price", "end_date", "renewing")),
+                   {"unit_price": unit_price, "end_date": end_date, "renewing": renewing})
+    organisation = _get(Organisation, organisation_id)
+    subscription = db.session.scalar(select(Subscription).where(
+        Subscription.organisation_id == organisation.id).with_for_update())
+    action = "update" if subscription else "create"
+    subscription = subscription or Subscription(organisation_id=organisation.id)
+    for field, value in fields.items():
+        setattr(subscription, field, value)
+    db.session.add(subscription)
+    db.session.flush()
+    audit.record_command(subscription, action, sorted(fields) if action == "update" else None)
+    db.session.commit()
+    click.echo(f"subscription of organisation {organisation.id}: {subscription.unit_price} per user "
+               f"until {subscription.end_date}{', renewing' if subscription.renewing else ''}")
+
+
 def register(app):
     for command in (setup_command, create_org, create_user, create_client, rotate_secret,
-                    disable_client, bootstrap_client_id, spec_command):
+                    disable_client, bootstrap_client_id, spec_command, set_subscription):
         app.cli.add_command(command)

@@ -3,8 +3,12 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+from sqlalchemy import select
+
+from app.bootstrap import create_organisation
 from app.extensions import db
-from app.models import Subscription
+from app.models import AuditEvent, Subscription
 from app.services import subscriptions
 
 
@@ -35,3 +39,23 @@ def test_subscription_needs_its_scope(client, tree, make_caller, auth):
     caller = make_caller(tree.C, permissions=["subscription:view"])
     assert client.get("/api/v1/subscription", headers=auth(caller)).status_code == 200
     assert client.post("/api/v1/subscription/cancel", headers=auth(caller)).status_code == 403
+
+
+@pytest.mark.commits
+def test_the_cli_sets_a_subscription(app):
+    organisation = create_organisation("Subscriber")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    args = ["set-subscription", "--org", str(organisation.id), "--unit-price", "9.99",
+            "--end-date", "2027-06-30"]
+    created = runner.invoke(args=args)
+    assert created.exit_code == 0, created.output
+    assert "9.99 per user until 2027-06-30, renewing" in created.output
+    assert runner.invoke(args=[*args[:-1], "2027-12-31", "--not-renewing"]).exit_code == 0
+    subscription = db.session.scalar(select(Subscription))
+    assert (subscription.end_date, subscription.renewing) == (date(2027, 12, 31), False)
+    refused = runner.invoke(args=[*args[:3], "--unit-price", "1.234", "--end-date", "2027-01-01"])
+    assert refused.exit_code != 0 and "unit_price" in refused.output
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.resource_type == "subscriptions")).all()
+    assert actions == ["create", "update"]
