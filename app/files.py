@@ -11,6 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import marshmallow as ma
 from flask import current_app
@@ -158,11 +159,13 @@ class LocalStore:
             file.write(data)
         os.replace(temporary, target)
 
-    def read(self, key: str) -> bytes:
-        return self.path(key).read_bytes()
+    def open(self, key: str) -> BinaryIO:
+        return self.path(key).open("rb")
 
 
 def store() -> LocalStore:
+    """The file store. Another backend (an S3-compatible bucket) offers the same ``put`` and
+    ``open``."""
     return LocalStore(Path(current_app.config["FILE_STORAGE_PATH"]))
 
 
@@ -202,4 +205,5 @@ def _remove(files: list[StoredFile]) -> None:
 def with_binary(files) -> None:
     """Attach each file's bytes in base64, for include_binary_data=1."""
     for stored in files:
-        stored.binary = base64.b64encode(store().read(stored.storage_key)).decode()
+        with store().open(stored.storage_key) as file:
+            stored.binary = base64.b64encode(file.read()).decode()
