@@ -30,6 +30,7 @@ MAGIC = (
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
 )
+CHECKED_TYPES = {mimetype for _, mimetype in MAGIC} | {"image/webp"}
 ADD_KEYS = {"action", "filename", "mimetype", "binary"}
 
 
@@ -115,8 +116,10 @@ def _upload(value: dict) -> Upload:
     if errors:
         raise ma.ValidationError(errors)
     filename, mimetype, binary = value["filename"], value["mimetype"], value["binary"]
-    if not isinstance(filename, str) or not 1 <= len(filename) <= 255 or "/" in filename:
-        raise ma.ValidationError({"filename": ["A file name of 1 to 255 characters, no slash."]})
+    if (not isinstance(filename, str) or not 1 <= len(filename) <= 255 or not filename.isprintable()
+            or "/" in filename or "\\" in filename):
+        raise ma.ValidationError({"filename": [
+            "A file name of 1 to 255 printable characters, without slashes."]})
     if mimetype not in MIMETYPES:
         raise ma.ValidationError({"mimetype": [f"Must be one of: {', '.join(MIMETYPES)}."]})
     data = _decoded(binary)
@@ -124,7 +127,7 @@ def _upload(value: dict) -> Upload:
     if len(data) > limit:
         raise ma.ValidationError({"binary": [f"The file is larger than {limit} bytes."]})
     found = sniff(data)
-    if found != mimetype and (found or mimetype in {m for _, m in MAGIC} | {"image/webp"}):
+    if found != mimetype and (found or mimetype in CHECKED_TYPES):
         raise ma.ValidationError({"mimetype": [
             f"The file's content is {found or 'not ' + mimetype}, not what is declared."]})
     return Upload(filename, mimetype, data)

@@ -63,6 +63,8 @@ def test_files_are_described_stored_and_served(client, parties, auth, task):
     ({"action": "add", "filename": "a.pdf"}, {"attachment.mimetype": "Missing data for required field.",
                                               "attachment.binary": "Missing data for required field."}),
     ({"action": "replace"}, {"attachment.action": "Must be one of: add, remove."}),
+    (_add(PDF, "application/pdf", "a\nb.pdf"),
+     {"attachment.filename": "A file name of 1 to 255 printable characters, without slashes."}),
 ])
 def test_invalid_files_are_a_422_naming_the_field(client, parties, auth, task, upload, errors):
     response = client.patch(f"/api/v1/tasks/{task['id']}", json={"attachment": upload},
