@@ -17,6 +17,10 @@ RESOURCES = (
     ("products", "products, services and stock"),
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),
+    ("tickets", "support tickets, their messages and history"),
+    ("departments", "the departments tickets are filed under"),
+    ("leads", "sales leads and their conversion into customers"),
+    ("repairs", "workshop repairs, their parts, labour and invoices"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

@@ -2,15 +2,20 @@
 from app.models.api_client import AccessToken, ApiClient
 from app.models.audit import AuditEvent
 from app.models.customer import Customer
+from app.models.history import HistoryEntry
 from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
+from app.models.lead import Lead
 from app.models.organisation import Address, Organisation, User
 from app.models.payment import Payment
 from app.models.product import Product, StockMovement
+from app.models.repair import Repair, RepairLabour, RepairPart
+from app.models.ticket import Department, Ticket, TicketMessage
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
-    "Vendor",
+    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "Department", "HistoryEntry",
+    "IdempotencyKey", "Invoice", "InvoiceCounter", "InvoiceLine", "Lead", "Organisation",
+    "Payment", "Product", "Repair", "RepairLabour", "RepairPart", "StockMovement", "Ticket",
+    "TicketMessage", "User", "Vendor",
 ]
