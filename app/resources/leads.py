@@ -80,8 +80,9 @@ class LeadById(MethodView):
 
         `PUT` and `PATCH` both change the fields sent and keep the others. `status` follows
         the pipeline: New -> Contacted, Qualified or Lost; Contacted -> Qualified or Lost;
-        Qualified -> Lost; Lost -> New (a 409 lists the moves allowed). `Converted` comes only
-        from `POST /leads/{id}/convert` and is final. Needs `leads:write`; 404 when the lead
+        Qualified -> Lost; Lost -> New (a 409 lists the moves allowed). New, Contacted and
+        Qualified may become `Converted`, only through `POST /leads/{id}/convert` (here a 422);
+        it is final. Needs `leads:write`; 404 when the lead
         is out of reach.
         """
         lead = tenancy.get_or_404(Lead, lead_id, lock=True)

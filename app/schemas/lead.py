@@ -40,8 +40,9 @@ class LeadUpdateSchema(LeadSchema):
     status = ma.fields.String(validate=[ma.validate.OneOf(LEAD_STATUSES), _not_converted],
                               metadata={"description": "New -> Contacted, Qualified or Lost; "
                                         "Contacted -> Qualified or Lost; Qualified -> Lost; "
-                                        "Lost -> New. Converted comes only from the convert "
-                                        "action and is final."})
+                                        "Lost -> New; New, Contacted or Qualified -> Converted, "
+                                        "only through POST /leads/{id}/convert; Converted is "
+                                        "final."})
 
 
 class LeadListArgs(ListArgs):
