@@ -1,10 +1,6 @@
 """Leads: the pipeline's every move, and a conversion that makes one customer, once."""
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-import requests
 
-from tests import live
 from tests.resources.helpers import make_customer
 
 # the 409 lists Converted too: POST /leads/{id}/convert makes that move
@@ -110,30 +106,3 @@ def test_convert_needs_the_customers_permission(client, tree, make_caller, auth)
     response = client.post(f"/api/v1/leads/{lead['id']}/convert", headers=headers)
     assert response.status_code == 403
     assert "customers:edit" in response.json["detail"]
-
-
-CLIENT_ID, SECRET = "leads-live-client", "leads-live-secret-0123456789"
-
-
-def test_concurrent_converts_return_one_customer(server_env):
-    """Over HTTP, on this test's backend (gunicorn; two workers on PostgreSQL)."""
-    env = {**server_env, "BOOTSTRAP_CLIENT_ID": CLIENT_ID, "BOOTSTRAP_CLIENT_SECRET": SECRET}
-    assert live.tiergate(env, "setup").returncode == 0
-    with live.gunicorn(env) as base:
-        token = requests.post(f"{base}/oauth/token", data={"grant_type": "client_credentials"},
-                              auth=(CLIENT_ID, SECRET)).json()["access_token"]
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        leads = [session.post(f"{base}/api/v1/leads", json=SEED_LEAD).json()["id"]
-                 for _ in range(3)]
-
-        def convert(lead_id):
-            response = session.post(f"{base}/api/v1/leads/{lead_id}/convert", timeout=60)
-            return response.status_code, response.json()["id"]
-
-        for lead_id in leads[:2]:  # the same lead, eight times at once
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                answers = set(pool.map(convert, [lead_id] * 8))
-            assert len(answers) == 1 and next(iter(answers))[0] == 200, answers
-        customers = session.get(f"{base}/api/v1/customers").json()
-        assert customers["meta"]["total_records"] == 1  # the second lead reused the first's
