@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 
 from app import records, states, tenancy
 from app.blueprint import Blueprint
+from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Customer, Lead
@@ -16,6 +17,7 @@ from oauth.protector import require_scope
 blp = Blueprint("leads", __name__, url_prefix="/api/v1",
                 description="Sales leads and their conversion into customers")
 
+ACCOUNT_MAX = 200  # Customer.account
 LEAD_MOVES = states.StateMachine("lead", {
     NEW: (CONTACTED, QUALIFIED, LOST, CONVERTED),
     CONTACTED: (QUALIFIED, LOST, CONVERTED),
@@ -86,8 +88,11 @@ class LeadById(MethodView):
         is out of reach.
         """
         lead = tenancy.get_or_404(Lead, lead_id, lock=True)
-        if "status" in data:
-            LEAD_MOVES.move(lead, data.pop("status"))
+        status = data.pop("status", lead.status)
+        if status == CONVERTED != lead.status:
+            fail(422, "A lead converts only through POST /api/v1/leads/{id}/convert.",
+                 errors={"status": "Convert a lead with POST /api/v1/leads/{id}/convert."})
+        LEAD_MOVES.move(lead, status)
         return records.update(lead, data)
 
     patch = put
@@ -110,7 +115,9 @@ def convert(lead_id):
     if lead.customer_id is not None:
         return db.session.get(Customer, lead.customer_id)
     LEAD_MOVES.move(lead, CONVERTED)
-    tenancy.organisation_or_404(lead.organisation_id, "customers:edit")  # it makes one
+    # It makes a customer; converts in one organisation queue, so two leads with one email
+    # find one customer.
+    tenancy.organisation_or_404(lead.organisation_id, "customers:edit", lock=True)
     customer = _same_email_customer(lead) or Customer(
         organisation_id=lead.organisation_id, account=_account_of(lead), email=lead.email,
         phone=lead.phone)
@@ -130,7 +137,8 @@ def _same_email_customer(lead: Lead) -> Customer | None:
 
 
 def _account_of(lead: Lead) -> str:
-    return lead.company or " ".join(filter(None, (lead.first_name, lead.last_name)))
+    name = lead.company or " ".join(filter(None, (lead.first_name, lead.last_name)))
+    return name[:ACCOUNT_MAX]
 
 
 @blp.route("/leads/<id:lead_id>/history")

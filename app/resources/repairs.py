@@ -113,6 +113,7 @@ class RepairById(MethodView):
         """
         repair = tenancy.get_or_404(Repair, repair_id, lock=True)
         lines = {key: data.pop(key) for key in ("parts", "labour") if key in data}
+        lines = {key: sent for key, sent in lines.items() if not repairs.same_lines(repair, key, sent)}
         if lines:
             repairs.require_lines_editable(repair)
             if "parts" in lines:

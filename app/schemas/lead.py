@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.models.lead import CONVERTED, LEAD_STATUSES
+from app.models.lead import LEAD_STATUSES
 from app.pagination import ListArgs
 from app.schemas.common import FullMatch, Id, Schema, Text
 
@@ -27,17 +27,12 @@ class LeadSchema(Schema):
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
-def _not_converted(value: str) -> None:
-    if value == CONVERTED:
-        raise ma.ValidationError("Convert a lead with POST /api/v1/leads/{id}/convert.")
-
-
 class LeadUpdateSchema(LeadSchema):
     """Fields to change; ``status`` follows the pipeline. Load with ``partial=True``."""
 
     organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
         "description": "A record stays in its organisation"})
-    status = ma.fields.String(validate=[ma.validate.OneOf(LEAD_STATUSES), _not_converted],
+    status = ma.fields.String(validate=ma.validate.OneOf(LEAD_STATUSES),
                               metadata={"description": "New -> Contacted, Qualified or Lost; "
                                         "Contacted -> Qualified or Lost; Qualified -> Lost; "
                                         "Lost -> New; New, Contacted or Qualified -> Converted, "

@@ -45,6 +45,17 @@ def _total(repair: Repair) -> None:
              errors={"labour": f"The total comes to more than {MONEY_MAX}."})
 
 
+LINE_FIELDS = {"parts": ("product_id", "qty"), "labour": ("description", "hours", "rate")}
+
+
+def same_lines(repair: Repair, kind: str, sent: list[dict]) -> bool:
+    """Whether ``sent`` (``parts`` or ``labour`` as loaded) are the lines the repair has, as
+    GET shows them: then they are no change, even where lines may not change."""
+    fields = LINE_FIELDS[kind]
+    have = [tuple(getattr(line, field) for field in fields) for line in getattr(repair, kind)]
+    return have == [tuple(line.get(field) for field in fields) for line in sent]
+
+
 def require_lines_editable(repair: Repair) -> None:
     if repair.invoice_id is not None:
         fail(409, f"Repair {repair.id} is invoiced; its parts and labour cannot change.",

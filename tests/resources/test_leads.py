@@ -106,3 +106,12 @@ def test_convert_needs_the_customers_permission(client, tree, make_caller, auth)
     response = client.post(f"/api/v1/leads/{lead['id']}/convert", headers=headers)
     assert response.status_code == 403
     assert "customers:edit" in response.json["detail"]
+
+
+def test_a_converted_lead_sent_back_as_get_showed_it_is_no_change(client, headers):
+    lead = lead_in(client, headers, "Converted")
+    shown = client.get(f"/api/v1/leads/{lead['id']}", headers=headers).json
+    response = client.put(f"/api/v1/leads/{lead['id']}", json={**shown, "source": "Fair"},
+                          headers=headers)
+    assert response.status_code == 200, response.json
+    assert (response.json["status"], response.json["source"]) == ("Converted", "Fair")

@@ -184,3 +184,15 @@ def test_list_filters(client, headers):
     assert ids() == [first["id"], second["id"]]
     assert ids(status="Diagnosing") == [second["id"]]
     assert ids(customer_id=first["customer_id"]) == [first["id"]]
+
+
+def test_an_invoiced_repair_sent_back_as_get_showed_it_is_no_change(client, headers):
+    product = make_product(client, headers)
+    repair = make_repair(client, headers, parts=[{"product_id": product["id"], "qty": 1}],
+                         labour=[{"description": "Fit", "hours": 1, "rate": 10}])
+    client.post(f"/api/v1/repairs/{repair['id']}/invoice", headers=headers)
+    shown = client.get(f"/api/v1/repairs/{repair['id']}", headers=headers).json
+    response = client.put(f"/api/v1/repairs/{repair['id']}", json={**shown, "diagnosis": "Ok"},
+                          headers=headers)
+    assert response.status_code == 200, response.json
+    assert stock_of(client, headers, product) == "9.000"

@@ -137,3 +137,12 @@ def test_list_filters(client, headers):
     assert ids(search="LOGIN") == [first["id"]]
     bad = client.get("/api/v1/tickets?status=Solved", headers=headers)
     assert bad.status_code == 422 and list(bad.json["errors"]) == ["status"]
+
+
+def test_a_ticket_sent_back_as_get_showed_it_is_no_change(client, headers):
+    ticket = ticket_in(client, headers, CLOSED)
+    shown = client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers).json
+    response = client.put(f"/api/v1/tickets/{ticket['id']}", json=shown, headers=headers)
+    assert response.status_code == 200, response.json
+    history = client.get(f"/api/v1/tickets/{ticket['id']}/history", headers=headers).json
+    assert history["data"][-1]["new"] == CLOSED  # nothing more was recorded
