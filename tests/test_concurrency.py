@@ -114,7 +114,7 @@ def test_concurrent_converts_of_a_lead_return_one_customer(api):
 
     def convert(lead_id):
         response = session.post(f"{base}/api/v1/leads/{lead_id}/convert", timeout=60)
-        return response.status_code, response.json()["id"]
+        return response.status_code, response.json().get("id", response.text)
 
     with ThreadPoolExecutor(max_workers=8) as pool:  # each lead four times, all at once
         answers = set(pool.map(convert, leads * 4))

@@ -114,10 +114,11 @@ def convert(lead_id):
     lead = tenancy.get_or_404(Lead, lead_id, lock=True)  # repeats queue here
     if lead.customer_id is not None:
         return db.session.get(Customer, lead.customer_id)
-    LEAD_MOVES.move(lead, CONVERTED)
     # It makes a customer; converts in one organisation queue, so two leads with one email
-    # find one customer.
+    # find one customer. Taken before anything is written: a written row referring to the
+    # organisation holds a share lock on it, and two such converts would deadlock.
     tenancy.organisation_or_404(lead.organisation_id, "customers:edit", lock=True)
+    LEAD_MOVES.move(lead, CONVERTED)
     customer = _same_email_customer(lead) or Customer(
         organisation_id=lead.organisation_id, account=_account_of(lead), email=lead.email,
         phone=lead.phone)
