@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app import tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import HistoryEntry
+from app.pagination import paginate
 from oauth.protector import authenticated_token
 
 TEXT_MAX = 500
@@ -70,8 +72,10 @@ def record_updates(record, data: dict, fields: tuple[str, ...]) -> None:
             record_change(record, name, old, value)
 
 
-def history_of(record):
-    """The query of ``record``'s history lines, oldest first."""
-    return select(HistoryEntry).where(
+def history_page(model, record_id: int, args: dict) -> dict:
+    """A page of the history of the ``model`` record ``record_id`` (404 out of reach),
+    oldest first: what a resource's ``GET /<records>/{id}/history`` answers."""
+    record = tenancy.get_or_404(model, record_id)
+    return paginate(select(HistoryEntry).where(
         HistoryEntry.resource_type == record.__tablename__,
-        HistoryEntry.resource_id == record.id).order_by(HistoryEntry.id)
+        HistoryEntry.resource_id == record.id).order_by(HistoryEntry.id), args)

@@ -153,4 +153,4 @@ class LeadHistory(MethodView):
         Its moves through the pipeline and its conversion: who, from what to what, and when,
         oldest first. Needs `leads:read`; 404 when the lead is out of reach.
         """
-        return paginate(states.history_of(tenancy.get_or_404(Lead, lead_id)), args)
+        return states.history_page(Lead, lead_id, args)

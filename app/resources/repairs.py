@@ -53,8 +53,7 @@ class Repairs(MethodView):
         if args.get("status"):
             query = query.where(Repair.status == args["status"])
         if args.get("customer_id"):
-            customer = tenancy.get_or_404(Customer, args["customer_id"], "repairs:view",
-                                          field="customer_id")
+            customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
             query = query.where(Repair.customer_id == customer.id)
         query = query.options(selectinload(Repair.parts), selectinload(Repair.labour))
         return paginate(query.order_by(Repair.id), args)
@@ -165,4 +164,4 @@ class RepairHistory(MethodView):
         Its status moves and its invoice: who, from what to what, and when, oldest first.
         Needs `repairs:read`; 404 when the repair is out of reach.
         """
-        return paginate(states.history_of(tenancy.get_or_404(Repair, repair_id)), args)
+        return states.history_page(Repair, repair_id, args)

@@ -49,12 +49,10 @@ class Tickets(MethodView):
             if args.get(field):
                 query = query.where(getattr(Ticket, field) == args[field])
         if args.get("department_id"):
-            department = tenancy.get_or_404(Department, args["department_id"],
-                                            "tickets:view", field="department_id")
+            department = tenancy.get_or_404(Department, args["department_id"], field="department_id")
             query = query.where(Ticket.department_id == department.id)
         if args.get("customer_id"):
-            customer = tenancy.get_or_404(Customer, args["customer_id"], "tickets:view",
-                                          field="customer_id")
+            customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
             query = query.where(Ticket.customer_id == customer.id)
         if args.get("search"):
             query = query.where(contains_text(args["search"], Ticket.subject))
@@ -157,7 +155,7 @@ class TicketHistory(MethodView):
         Who changed which field of the ticket, from what to what, and when, oldest first
         (its creation included). Needs `tickets:read`; 404 when the ticket is out of reach.
         """
-        return paginate(states.history_of(tenancy.get_or_404(Ticket, ticket_id)), args)
+        return states.history_page(Ticket, ticket_id, args)
 
 
 def _add_message(ticket: Ticket, body: str, author: str) -> TicketMessage:
