@@ -3,7 +3,6 @@ from sqlalchemy.orm import selectinload
 
 from app import records, states, tenancy
 from app.blueprint import Blueprint
-from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Customer, Repair
@@ -111,18 +110,11 @@ class RepairById(MethodView):
         history. Needs `repairs:write`; 404 when the repair is out of reach.
         """
         repair = tenancy.get_or_404(Repair, repair_id, lock=True)
-        lines = {key: data.pop(key) for key in ("parts", "labour") if key in data}
-        lines = {key: sent for key, sent in lines.items() if not repairs.same_lines(repair, key, sent)}
-        if lines:
-            repairs.require_lines_editable(repair)
-            if "parts" in lines:
-                repairs.set_parts(repair, lines["parts"])
-            if "labour" in lines:
-                repairs.set_labour(repair, lines["labour"])
+        repairs.change_lines(repair, {kind: data.pop(kind) for kind in repairs.LINE_FIELDS
+                                      if kind in data})
         if "status" in data:
-            if data["status"] == CANCELLED and repair.invoice_id is not None:
-                fail(409, f"Repair {repair.id} is invoiced; it cannot be cancelled.",
-                     invoice_id=repair.invoice_id)
+            if data["status"] == CANCELLED:
+                repairs.require_not_invoiced(repair, "it cannot be cancelled")
             REPAIR_MOVES.move(repair, data.pop("status"))
         records.update(repair, data, references=REFERENCES, commit=False)
         stock.follow_repair(repair, user_id=tenancy.current_user().id)

@@ -48,20 +48,32 @@ def _total(repair: Repair) -> None:
 LINE_FIELDS = {"parts": ("product_id", "qty"), "labour": ("description", "hours", "rate")}
 
 
-def same_lines(repair: Repair, kind: str, sent: list[dict]) -> bool:
-    """Whether ``sent`` (``parts`` or ``labour`` as loaded) are the lines the repair has, as
-    GET shows them: then they are no change, even where lines may not change."""
+def change_lines(repair: Repair, lines: dict[str, list[dict]]) -> None:
+    """Replace the ``parts`` and ``labour`` given, unless they are the lines the repair has
+    (as GET shows them: no change, even where lines may not change). Not once the job is
+    invoiced, collected or cancelled (409)."""
+    changed = {kind: sent for kind, sent in lines.items() if not _same_lines(repair, kind, sent)}
+    if not changed:
+        return
+    require_not_invoiced(repair, "its parts and labour cannot change")
+    if repair.status in (COLLECTED, CANCELLED):
+        fail(409, f"The parts and labour of a {repair.status.lower()} repair cannot change.")
+    if "parts" in changed:
+        set_parts(repair, changed["parts"])
+    if "labour" in changed:
+        set_labour(repair, changed["labour"])
+
+
+def _same_lines(repair: Repair, kind: str, sent: list[dict]) -> bool:
     fields = LINE_FIELDS[kind]
     have = [tuple(getattr(line, field) for field in fields) for line in getattr(repair, kind)]
     return have == [tuple(line.get(field) for field in fields) for line in sent]
 
 
-def require_lines_editable(repair: Repair) -> None:
+def require_not_invoiced(repair: Repair, consequence: str) -> None:
     if repair.invoice_id is not None:
-        fail(409, f"Repair {repair.id} is invoiced; its parts and labour cannot change.",
+        fail(409, f"Repair {repair.id} is invoiced; {consequence}.",
              invoice_id=repair.invoice_id)
-    if repair.status in (COLLECTED, CANCELLED):
-        fail(409, f"The parts and labour of a {repair.status.lower()} repair cannot change.")
 
 
 def make_invoice(repair: Repair) -> Invoice:
