@@ -125,12 +125,13 @@ def create_org(name, parent, root):
 @click.option("--admin", is_flag=True)
 @click.option("--permission", "permissions", multiple=True,
               help="A permission such as users:view; add :parent to extend it to descendants.")
-def create_user(organisation_id, name, email, admin, permissions):
+@click.option("--role", default=None, help="A role: administrator, manager, staff or readonly.")
+def create_user(organisation_id, name, email, admin, permissions, role):
     """Create a user."""
     grants = [{"permission": spec.removesuffix(":parent"), "parent": spec.endswith(":parent")}
               for spec in permissions]
     fields = _load(UserSchema(), {"name": name, "email": email, "admin": admin,
-                                  "permissions": grants})
+                                  "permissions": grants, "role": role})
     user = User(organisation=_get(Organisation, organisation_id), **fields)
     _create(user, "A user with this email already exists in that organisation.")
     click.echo(f"user {user.id}")

@@ -78,10 +78,23 @@ def within_dates(query: Select, column, args: dict) -> Select:
 
 def paginate(query: Select, args: dict) -> dict:
     """Run ``query`` (already filtered and ordered) for one page, with the total count."""
-    per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
-    page = args.get("page") or 1
+    page, per_page = _position(args)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return _page(items, page, per_page, total)
+
+
+def paginate_list(items: list, args: dict) -> dict:
+    """The same page of a list already in memory (e.g. a fixed catalogue)."""
+    page, per_page = _position(args)
+    return _page(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
+
+
+def _position(args: dict) -> tuple[int, int]:
+    return args.get("page") or 1, args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
+
+
+def _page(items: list, page: int, per_page: int, total: int) -> dict:
     return {
         "data": items,
         "meta": {

@@ -3,27 +3,52 @@ the fields sent, delete unless something refers to it. Each commits the request'
 transaction; the permission is the one the view's scope stands for (app.tenancy)."""
 from sqlalchemy import exists, select
 
-from app import tenancy
+from app import states, tenancy
 from app.errors import fail
 from app.extensions import db
 
 
-def create(model, data: dict, *, owner_field: str = "organisation"):
+def create(model, data: dict, *, owner_field: str = "organisation", references=(),
+           commit: bool = True):
     """A new ``model`` in the organisation named by ``owner_field`` (in reach), or the
-    caller's; ``data`` is the loaded body, its ``organisation_id`` the owner's id."""
+    caller's; ``data`` is the loaded body, its ``organisation_id`` the owner's id.
+    ``references`` are (field, model) pairs: ids in ``data`` that must name records of
+    the same organisation (422 on the field otherwise). ``commit=False`` only flushes,
+    for a view that adds more to the transaction."""
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
+    require_references(owner.id, data, references)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return record
 
 
-def update(record, data: dict):
-    """Set the fields sent (a partial update); the others stay."""
-    for field, value in data.items():
-        setattr(record, field, value)
-    db.session.commit()
+def update(record, data: dict, *, references=(), tracked=(), commit: bool = True):
+    """Set the fields sent (a partial update); the others stay. ``references`` as for
+    ``create``; a change of a ``tracked`` field is written to the record's history."""
+    require_references(record.organisation_id, data, references)
+    states.record_updates(record, data, tracked)
+    if commit:
+        db.session.commit()
     return record
+
+
+def require_references(organisation_id: int, data: dict, references) -> None:
+    """Each (field, model) id given in ``data`` names a ``model`` record of the
+    organisation; otherwise a 422 on the field, whether it exists elsewhere or not."""
+    for field, model in references:
+        record_id = data.get(field)
+        if record_id is None:
+            continue
+        found = db.session.scalar(select(exists().where(
+            model.id == record_id, model.organisation_id == organisation_id)))
+        if not found:
+            fail(422, f"The {field} given is not one you can use.",
+                 errors={field: f"{model.__name__} {record_id} was not found in this "
+                                "organisation."})
 
 
 def delete(record, *, unless_referenced_by=()) -> None:

@@ -268,13 +268,13 @@ def may_emulate(real: User, target: User) -> bool:
     extends = real.grant("users:emulate")
     return (extends is not None
             and Reach(real.organisation, extends).includes(target.organisation)
-            and not missing_grants(target.organisation, target.admin, target.permissions or [],
+            and not missing_grants(target.organisation, target.admin, target.held_permissions,
                                    user=real))
 
 
 def require_covers(target: User, action: str) -> None:
     """403 unless the caller holds at least everything ``target`` holds."""
-    missing = missing_grants(target.organisation, target.admin, target.permissions or [])
+    missing = missing_grants(target.organisation, target.admin, target.held_permissions)
     if missing:
         fail(403, f"You cannot {action} a user holding more than you: {', '.join(missing)}.",
              code="permission_denied")

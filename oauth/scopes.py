@@ -21,6 +21,10 @@ RESOURCES = (
     ("tasks", "tasks shared with connected organisations, their notes, assignments and files"),
     ("notifications", "the user's own notifications and push devices"),
     ("subscription", "the organisation's subscription and its payment URL"),
+    ("tickets", "support tickets, their messages and history"),
+    ("departments", "the departments tickets are filed under"),
+    ("leads", "sales leads and their conversion into customers"),
+    ("repairs", "workshop repairs, their parts, labour and invoices"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

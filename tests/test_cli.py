@@ -91,6 +91,8 @@ def test_unknown_permission_is_refused_with_the_valid_names(app, cli):
     (("create-org", "Orphan"), "--parent ID, or --root"),
     (("create-org", "", "--parent", "1"), "name:"),
     (("create-user", "--org", "1", "--name", "x", "--email", "notanemail"), "email:"),
+    (("create-user", "--org", "1", "--name", "x", "--email", "x@example.com", "--role", "boss"),
+     "role: Must be one of: administrator, manager, staff, readonly."),  # issue 16
     (("create-client", "--user", "1", "--name", "x", "--scope", "customers:view"),
      "Unknown scope: customers:view"),
 ])
@@ -113,6 +115,15 @@ def test_a_scope_the_user_cannot_hold_is_refused(app, cli):
     user_id = re.search(r"user (\d+)", user).group(1)
     assert "does not hold" in refused(app, "create-client", "--user", user_id, "--name", "x",
                                       "--scope", "customers:read")
+
+
+def test_a_role_from_the_command_line_counts_for_the_client(app, cli):  # issue 16
+    cli("setup")
+    user = cli("create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
+               "--role", "readonly")
+    user_id = re.search(r"user (\d+)", user).group(1)
+    assert "client" in cli("create-client", "--user", user_id, "--name", "x",
+                           "--scope", "customers:read")
 
 
 def test_a_new_root_is_asked_for_explicitly(cli):

@@ -101,3 +101,44 @@ def test_crossing_moves_leave_a_consistent_tree(api, server_env):
         parent = by_id.get(org.parent_id)
         assert org.path == (parent.path if parent else "/") + f"{org.id}/", org
         assert org.depth == (parent.depth + 1 if parent else 0), org
+
+
+# issue 16
+SEED_LEAD = {"first_name": "John", "last_name": "Smith", "email": "john@example.com",
+             "company": "Acme Corp", "phone": "1234567890", "source": "Website"}
+
+
+def test_concurrent_converts_of_a_lead_return_one_customer(api):
+    base, session = api
+    leads = [session.post(f"{base}/api/v1/leads", json=SEED_LEAD).json()["id"] for _ in range(2)]
+
+    def convert(lead_id):
+        response = session.post(f"{base}/api/v1/leads/{lead_id}/convert", timeout=60)
+        return response.status_code, response.json().get("id", response.text)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:  # each lead four times, all at once
+        answers = set(pool.map(convert, leads * 4))
+    assert len(answers) == 1 and next(iter(answers))[0] == 200, answers  # one customer
+    customers = session.get(f"{base}/api/v1/customers").json()
+    assert customers["meta"]["total_records"] == 1  # the leads share the email
+
+
+def test_concurrent_invoicing_of_a_repair_makes_one_invoice(api):
+    base, session = api
+    repair = session.post(f"{base}/api/v1/repairs", json={
+        "customer_id": _customer(base, session), "device": "Phone",
+        "labour": [{"description": "Screen", "hours": "1", "rate": "40.00"}]}).json()
+
+    def invoice(_):
+        response = session.post(f"{base}/api/v1/repairs/{repair['id']}/invoice", timeout=60)
+        return response.status_code, response.json().get("invoice_number")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(invoice, range(8)))
+    made = [number for status, number in answers if status == 201]
+    assert len(made) == 1, answers
+    assert sorted(status for status, _ in answers) == [201] + [409] * 7
+    assert all(number == made[0] for status, number in answers if status == 409), answers
+    invoices = session.get(f"{base}/api/v1/invoices").json()
+    assert invoices["meta"]["total_records"] == 1
+# end issue 16

@@ -23,14 +23,19 @@ from app.models import (
     ApiClient,
     Assignment,
     Customer,
+    Department,
     Device,
     Invoice,
+    Lead,
     Notification,
     Organisation,
     Payment,
     Product,
+    Repair,
+    RepairLabour,
     Task,
     TaskNote,
+    Ticket,
     User,
     Vendor,
 )
@@ -95,6 +100,58 @@ def _payment(org):
     db.session.add(payment)
     db.session.flush()
     return payment
+
+
+# issue 16
+def _department(org):
+    department = Department(organisation_id=org.id, name=f"Desk of {org.name}")
+    db.session.add(department)
+    db.session.flush()
+    return department
+
+
+def _department_and_customer(org):
+    """A department, with a customer of its organisation to file a ticket for."""
+    department = _department(org)
+    department.test_customer = _customer(org)
+    return department
+
+
+def _product_and_customer(org):
+    product = _product(org)
+    product.test_customer = _customer(org)
+    return product
+
+
+def _ticket(org):
+    ticket = Ticket(organisation_id=org.id, customer_id=_customer(org).id, subject="Help")
+    db.session.add(ticket)
+    db.session.flush()
+    return ticket
+
+
+def _lead(org):
+    lead = Lead(organisation_id=org.id, first_name="John", email=f"lead-{org.id}@example.com")
+    db.session.add(lead)
+    db.session.flush()
+    return lead
+
+
+def _repair(org):
+    repair = Repair(organisation_id=org.id, customer_id=_customer(org).id, device="Phone",
+                    total=Decimal("10"), labour_total=Decimal("10"))
+    db.session.add(repair)
+    db.session.flush()
+    return repair
+
+
+def _labour_repair(org):
+    repair = _repair(org)
+    repair.labour.append(RepairLabour(position=1, description="Work", hours=Decimal("1"),
+                                      rate=Decimal("10"), line_total=Decimal("10")))
+    db.session.flush()
+    return repair
+# end issue 16
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
@@ -199,6 +256,60 @@ ENDPOINTS = [
     Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda i: f"/api/v1/payments?invoice_id={i.id}", 200,
              make_target=_invoice, refused=422),
+    # issue 16
+    Endpoint("POST", lambda o: "/api/v1/departments", 201,
+             body=lambda o: {"name": "Desk", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/departments?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda t: f"/api/v1/tickets/{t.id}", 200, make_target=_ticket),
+    Endpoint("PUT", lambda t: f"/api/v1/tickets/{t.id}", 200, make_target=_ticket,
+             body=lambda t: {"status": "Pending"}),
+    Endpoint("PATCH", lambda t: f"/api/v1/tickets/{t.id}", 200, make_target=_ticket,
+             body=lambda t: {"priority": "High"}),
+    Endpoint("POST", lambda c: "/api/v1/tickets", 201, make_target=_customer,
+             body=lambda c: {"customer_id": c.id, "subject": "S", "message": "M",
+                             "organisation": c.organisation_id}, refused=422),
+    Endpoint("POST", lambda d: "/api/v1/tickets", 201, make_target=_department_and_customer,
+             body=lambda d: {"customer_id": d.test_customer.id, "subject": "S",
+                             "message": "M", "department_id": d.id,
+                             "organisation": d.organisation_id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/tickets?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/tickets?customer_id={c.id}", 200,
+             make_target=_customer, refused=422),
+    Endpoint("GET", lambda d: f"/api/v1/tickets?department_id={d.id}", 200,
+             make_target=_department, refused=422),
+    Endpoint("GET", lambda t: f"/api/v1/tickets/{t.id}/messages", 200, make_target=_ticket),
+    Endpoint("POST", lambda t: f"/api/v1/tickets/{t.id}/messages", 201, make_target=_ticket,
+             body=lambda t: {"body": "Hi", "author": "staff"}),
+    Endpoint("GET", lambda t: f"/api/v1/tickets/{t.id}/history", 200, make_target=_ticket),
+    Endpoint("GET", lambda lead: f"/api/v1/leads/{lead.id}", 200, make_target=_lead),
+    Endpoint("PUT", lambda lead: f"/api/v1/leads/{lead.id}", 200, make_target=_lead,
+             body=lambda lead: {"status": "Contacted"}),
+    Endpoint("PATCH", lambda lead: f"/api/v1/leads/{lead.id}", 200, make_target=_lead,
+             body=lambda lead: {"company": "Acme"}),
+    Endpoint("POST", lambda o: "/api/v1/leads", 201,
+             body=lambda o: {"first_name": "J", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/leads?organisation={o.id}", 200, refused=422),
+    Endpoint("POST", lambda lead: f"/api/v1/leads/{lead.id}/convert", 200, make_target=_lead),
+    Endpoint("GET", lambda lead: f"/api/v1/leads/{lead.id}/history", 200, make_target=_lead),
+    Endpoint("GET", lambda r: f"/api/v1/repairs/{r.id}", 200, make_target=_repair),
+    Endpoint("PUT", lambda r: f"/api/v1/repairs/{r.id}", 200, make_target=_repair,
+             body=lambda r: {"status": "Diagnosing"}),
+    Endpoint("PATCH", lambda r: f"/api/v1/repairs/{r.id}", 200, make_target=_repair,
+             body=lambda r: {"diagnosis": "Dead battery"}),
+    Endpoint("POST", lambda c: "/api/v1/repairs", 201, make_target=_customer,
+             body=lambda c: {"customer_id": c.id, "device": "Phone",
+                             "organisation": c.organisation_id}, refused=422),
+    Endpoint("POST", lambda p: "/api/v1/repairs", 201, make_target=_product_and_customer,
+             body=lambda p: {"customer_id": p.test_customer.id, "device": "Phone",
+                             "parts": [{"product_id": p.id, "qty": 1}],
+                             "organisation": p.organisation_id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/repairs?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/repairs?customer_id={c.id}", 200,
+             make_target=_customer, refused=422),
+    Endpoint("POST", lambda r: f"/api/v1/repairs/{r.id}/invoice", 201,
+             make_target=_labour_repair),
+    Endpoint("GET", lambda r: f"/api/v1/repairs/{r.id}/history", 200, make_target=_repair),
+    # end issue 16
 ]
 
 
@@ -504,6 +615,8 @@ def _scope_needed(endpoint, target) -> str:
     path = endpoint.url(target).partition("?")[0]
     if path.endswith("/emulation"):
         return "users:emulate"
+    if path in GLOBAL:
+        return GLOBAL[path]
     resource = path.split('/')[3]
     resource = SCOPE_RESOURCES.get(resource, resource)
     return f"{resource}:{'read' if endpoint.method == 'GET' else 'write'}"
@@ -564,6 +677,12 @@ LISTS = [
     ("/api/v1/invoices", _invoice),
     ("/api/v1/payments", _payment),
     *ISSUE_17_LISTS,
+    # issue 16
+    ("/api/v1/departments", _department),
+    ("/api/v1/tickets", _ticket),
+    ("/api/v1/leads", _lead),
+    ("/api/v1/repairs", _repair),
+    # end issue 16
 ]
 
 
@@ -593,6 +712,21 @@ def test_visible_but_not_editable_is_403(client, tree, make_caller, auth):
     assert response.json["code"] == "permission_denied"
 
 
+# issue 16: the same for every caller holding the scope, wherever it sits
+GLOBAL = {"/api/v1/roles": "users:read"}
+
+
+@pytest.mark.parametrize("url", GLOBAL)
+def test_global_endpoints_need_only_their_scope(client, tree, make_caller, auth, url):
+    for organisation in (tree.C, tree.E):
+        holder = make_caller(organisation, permissions=[GLOBAL[url].replace(":read", ":view")])
+        assert client.get(url, headers=auth(holder)).status_code == 200
+    other = make_caller(tree.C, permissions=["organisations:view"])
+    refused = client.get(url, headers=auth(other))
+    assert refused.status_code == 403 and refused.json["scope"] == GLOBAL[url]
+# end issue 16
+
+
 def _rule_of(url: str) -> str:
     return url.split("?")[0]
 
@@ -603,6 +737,7 @@ def test_every_endpoint_is_in_the_matrix(app):
     covered = {(endpoint.method, _rule_of(endpoint.url(_Id()))) for endpoint in ENDPOINTS}
     covered |= {("GET", url) for url, _ in LISTS}
     covered |= {(endpoint.method, _rule_of(endpoint.url(_Id()))) for endpoint in OWN_ENDPOINTS}
+    covered |= {("GET", url) for url in GLOBAL}  # issue 16
     routed = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/me":

@@ -3,21 +3,24 @@ from app.models.api_client import AccessToken, ApiClient
 from app.models.audit import AuditEvent
 from app.models.connection import CompanyProfile, Connection
 from app.models.customer import Customer
+from app.models.history import HistoryEntry
 from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
+from app.models.lead import Lead
 from app.models.notification import Device, Notification
 from app.models.organisation import Address, Organisation, User
 from app.models.payment import Payment
 from app.models.product import Product, StockMovement
+from app.models.repair import Repair, RepairLabour, RepairPart
 from app.models.subscription import Subscription
 from app.models.task import Assignment, StoredFile, Task, TaskNote
+from app.models.ticket import Department, Ticket, TicketMessage
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
-    "Vendor",
-    # issue 17: field service
-    "Assignment", "CompanyProfile", "Connection", "Device", "Notification", "StoredFile",
-    "Subscription", "Task", "TaskNote",
+    "AccessToken", "Address", "ApiClient", "Assignment", "AuditEvent", "CompanyProfile",
+    "Connection", "Customer", "Department", "Device", "HistoryEntry", "IdempotencyKey", "Invoice",
+    "InvoiceCounter", "InvoiceLine", "Lead", "Notification", "Organisation", "Payment", "Product",
+    "Repair", "RepairLabour", "RepairPart", "StockMovement", "StoredFile", "Subscription", "Task",
+    "TaskNote", "Ticket", "TicketMessage", "User", "Vendor",
 ]

@@ -42,7 +42,8 @@ class Invoice(Timestamps, db.Model):
     total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     amount_paid: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     # Whether its lines move stock: false for the invoices made before they did (migration
-    # 0005), whose stock was never taken, so none is given back or taken for them.
+    # 0005), whose stock was never taken, so none is given back or taken for them, and for
+    # the invoices of repairs, whose parts hold the stock.
     moves_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
 
     items: Mapped[list["InvoiceLine"]] = relationship(

@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import roles
 from app.extensions import db
 from app.models.base import Timestamps
 from oauth import scopes
@@ -111,10 +112,17 @@ class User(Timestamps, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     modules: Mapped[list] = mapped_column(JSON, default=list)
     permissions: Mapped[list] = mapped_column(JSON, default=list)
+    role: Mapped[str | None] = mapped_column(String(20))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (UniqueConstraint("organisation_id", "email", name="uq_users_org_email"),)
+
+    @property
+    def held_permissions(self) -> list[dict]:
+        """Its role's permissions and its explicit ones, each once, reaching descendants
+        where either does."""
+        return roles.merged(roles.permissions_of(self.role), self.permissions or [])
 
     def grant(self, permission: str) -> bool | None:
         """None when the permission is not held; otherwise whether it reaches descendants.
@@ -124,7 +132,7 @@ class User(Timestamps, db.Model):
         if self.admin:
             return True
         names = {permission, scopes.implied_by(permission)}
-        reaches = [bool(held.get("parent")) for held in self.permissions or ()
+        reaches = [bool(held.get("parent")) for held in self.held_permissions
                    if held["permission"] in names]
         return max(reaches) if reaches else None
 

@@ -70,6 +70,9 @@ class StockMovement(db.Model):
     # The invoice whose lines took (or gave back) this stock, if any.
     invoice_id: Mapped[int | None] = mapped_column(
         ForeignKey("invoices.id", name="fk_stock_movements_invoice_id"), index=True)
+    # The repair whose parts took (or gave back) this stock, if any.
+    repair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("repairs.id", name="fk_stock_movements_repair_id"), index=True)
     user_id: Mapped[int | None] = mapped_column(Integer)
     at = mapped_column(UTCDateTime, default=utcnow)
 

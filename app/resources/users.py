@@ -1,15 +1,15 @@
 from flask.views import MethodView
 from sqlalchemy import exists, or_, select
 
-from app import audit, records, tenancy
+from app import audit, records, roles, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
 from app.models import AccessToken, User
-from app.pagination import ListArgs, page_of, paginate
+from app.pagination import ListArgs, PageArgs, page_of, paginate, paginate_list
 from app.requests import no_store
-from app.schemas.user import UserSchema, UserUpdateSchema
+from app.schemas.user import RoleSchema, UserSchema, UserUpdateSchema
 from oauth import scopes
 from oauth.protector import authenticated_token, require_scope
 from oauth.schemas import TokenSchema
@@ -42,12 +42,14 @@ class Users(MethodView):
         """Create a user
 
         In the caller's organisation, or `organisation` in reach. `admin` and `permissions` may
-        grant only what the caller holds over that organisation (403 otherwise); an email already
-        used in the organisation is a 409. Users have no password: API clients act for them.
+        grant only what the caller holds over that organisation (403 otherwise), and so may
+        `role`, whose permissions count as granted (`GET /api/v1/roles`); an email already
+        used in the organisation is a 409. Users have no password (`password` is a 422): API
+        clients act for them.
         Needs `users:write`; accepts an `Idempotency-Key`.
         """
         organisation = tenancy.owner_for_create(data.pop("organisation_id", None))
-        _require_grantable(organisation, data["admin"], data["permissions"])
+        _require_grantable(organisation, data["admin"], data["permissions"], data.get("role"))
         _require_unique_email(organisation.id, data["email"])
         user = User(organisation_id=organisation.id, **data)
         db.session.add(user)
@@ -74,14 +76,15 @@ class UserById(MethodView):
         """Change a user
 
         `PUT` and `PATCH` both change the fields sent and keep the others. `permissions` replace
-        the old ones, within what the caller holds (403); an email used by another user of the
-        organisation is a 409. `active: false` revokes the user's tokens, and is a 409 for the
-        caller's own user. Needs `users:write`; 404 when the user is out of reach.
+        the old ones and `role` the old role (null: none), within what the caller holds (403);
+        an email used by another user of the organisation is a 409. `active: false` revokes the
+        user's tokens, and is a 409 for the caller's own user. Needs `users:write`; 404 when the
+        user is out of reach.
         """
         user = tenancy.get_or_404(User, user_id)
         tenancy.require_covers(user, "change")
         _require_grantable(user.organisation, data.get("admin", user.admin),
-                           data.get("permissions", user.permissions))
+                           data.get("permissions", user.permissions), data.get("role", user.role))
         if data.get("email", user.email) != user.email:
             _require_unique_email(user.organisation_id, data["email"])
         if data.get("active") is False and user.id == authenticated_token().real_user_id:
@@ -126,8 +129,25 @@ def emulate(user_id):
     return issued
 
 
-def _require_grantable(organisation, admin: bool, permissions: list[dict]) -> None:
-    missing = tenancy.missing_grants(organisation, admin, permissions)
+@blp.route("/roles", methods=["GET"])
+@require_scope("users:read")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(RoleSchema))
+def list_roles(args):
+    """List roles
+
+    The roles a user may hold (`role`), each with the permissions it stands for. A role is
+    granted like its permissions: only by a caller who holds them all over the user's
+    organisation. Needs `users:read`.
+    """
+    return paginate_list([{"name": name, "description": description, "permissions": held}
+                          for name, (description, held) in roles.ROLES.items()], args)
+
+
+def _require_grantable(organisation, admin: bool, permissions: list[dict],
+                       role: str | None) -> None:
+    held = roles.merged(roles.permissions_of(role), permissions)
+    missing = tenancy.missing_grants(organisation, admin, held)
     if missing:
         fail(403, f"You cannot grant what you do not hold: {', '.join(missing)}.",
              code="permission_denied")

@@ -15,6 +15,12 @@ class ProblemSchema(ma.Schema):
     )
     error = ma.fields.String(metadata={"description": "OAuth 2.0 error code, where one applies"})
     scope = ma.fields.String(metadata={"description": "The scope needed (insufficient_scope)"})
+    allowed = ma.fields.List(ma.fields.String(), metadata={
+        "description": "The moves the record's status allows (invalid_transition)",
+        "example": ["Pending", "Closed"]})
+    invoice_id = ma.fields.Integer(metadata={"description": "The invoice a record already has"})
+    invoice_number = ma.fields.String(metadata={
+        "description": "That invoice's number", "example": "INV-2026-0001"})
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.String(),

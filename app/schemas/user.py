@@ -2,6 +2,7 @@ from zoneinfo import available_timezones
 
 import marshmallow as ma
 
+from app import roles
 from app.schemas.common import FullMatch, Id, Schema, StrictBoolean, Text, Whole
 from oauth.scopes import ALL_PERMISSIONS
 
@@ -32,6 +33,12 @@ def _unique_permissions(permissions):
         raise ma.ValidationError("Each permission may appear once.")
 
 
+def _no_passwords(value) -> None:
+    raise ma.ValidationError(
+        "Users have no password: nothing in this API signs in with one. Leave it out; an API "
+        "client (POST /api/v1/api-clients) acts for the user.")
+
+
 class UserSchema(Schema):
     """A user of an organisation."""
 
@@ -55,7 +62,13 @@ class UserSchema(Schema):
     modules = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(MODULES)),
                              load_default=list, metadata={"example": ["WEBSTORE"]})
     permissions = ma.fields.List(Whole(PermissionSchema), load_default=list,
-                                 validate=_unique_permissions)
+                                 validate=_unique_permissions, metadata={
+                                     "description": "Explicit permissions, besides the role's"})
+    role = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(roles.NAMES), metadata={
+        "description": "A named set of permissions (GET /api/v1/roles), held besides the "
+                       "explicit ones", "example": "staff"})
+    password = ma.fields.Raw(load_only=True, validate=_no_passwords, metadata={
+        "description": "Refused (422): users have no password"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -75,3 +88,11 @@ class MeSchema(UserSchema):
     real_id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
     real_name = ma.fields.String(dump_only=True, metadata={"example": "Diana Ross"})
     emulating = ma.fields.Boolean(dump_only=True)
+
+
+class RoleSchema(Schema):
+    """A role: the permissions a user with it holds."""
+
+    name = ma.fields.String(dump_only=True, metadata={"example": "staff"})
+    description = ma.fields.String(dump_only=True)
+    permissions = ma.fields.List(ma.fields.Nested(PermissionSchema), dump_only=True)

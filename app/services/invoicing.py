@@ -40,7 +40,10 @@ def customer_of(organisation_id: int, customer_id: int) -> Customer:
     return customer
 
 
-def _products(organisation_id: int, items: list[dict]) -> dict[int, Product]:
+def products_of(organisation_id: int, items: list[dict], field: str = "items"
+                ) -> dict[int, Product]:
+    """The products the ``items`` name by ``product_id``; 422 on ``<field>.<n>.product_id``
+    for one not of the organisation."""
     wanted = {item["product_id"] for item in items if item.get("product_id")}
     if not wanted:
         return {}
@@ -49,15 +52,15 @@ def _products(organisation_id: int, items: list[dict]) -> dict[int, Product]:
     missing = [index for index, item in enumerate(items)
                if item.get("product_id") and item["product_id"] not in found]
     if missing:
-        fail(422, "Products must belong to the invoice's organisation.",
-             errors={f"items.{index}.product_id": "Product not found in this organisation."
+        fail(422, "Products must belong to the record's organisation.",
+             errors={f"{field}.{index}.product_id": "Product not found in this organisation."
                      for index in missing})
     return found
 
 
 def set_items(invoice: Invoice, items: list[dict]) -> None:
     """Replace the lines and recompute the totals, rounding each line half-up."""
-    products = _products(invoice.organisation_id, items)
+    products = products_of(invoice.organisation_id, items)
     invoice.items.clear()
     for position, item in enumerate(items, start=1):
         product = products.get(item.get("product_id"))

@@ -1,7 +1,7 @@
 """field service
 
 Revision ID: 0017
-Revises: 0007
+Revises: 0016
 Create Date: 2026-11-28 10:41:36.071163
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0007'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
