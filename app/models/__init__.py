@@ -1,5 +1,6 @@
 """Database models, one module per aggregate."""
 from app.models.api_client import AccessToken, ApiClient
+from app.models.api_key import ApiKey
 from app.models.audit import AuditEvent
 from app.models.customer import Customer
 from app.models.idempotency import IdempotencyKey
@@ -10,7 +11,7 @@ from app.models.product import Product, StockMovement
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
+    "AccessToken", "Address", "ApiClient", "ApiKey", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
     "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
     "Vendor",
 ]
