@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench: $(VENV)/.installed-test
 ## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
 	$(BIN)/python -m bench.reach
+
+## The cost of verifying a request signature (RFC 9421), in process; see bench/signatures.py.
+bench-signatures: $(VENV)/.installed-test
+	$(BIN)/python -m bench.signatures $(BENCH_ARGS)
 
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test

@@ -79,7 +79,7 @@ class Defaults:
     CORS_SEND_WILDCARD = True
     CORS_ALLOW_HEADERS = [  # what browsers may send: the usual, and the headers this API reads
         "X-Requested-With", "Content-Type", "Accept", "Origin", "Authorization",
-        "Idempotency-Key", "X-Request-Id"]
+        "Idempotency-Key", "X-Request-Id", "Signature", "Signature-Input", "Content-Digest"]
     CORS_EXPOSE_HEADERS = [
         "X-Request-Id", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset",
-        "Retry-After", "WWW-Authenticate"]
+        "Retry-After", "WWW-Authenticate", "Accept-Signature"]

@@ -86,6 +86,7 @@ class ApiKeyMixin:
 
     is_api_key = True
     emulating = False
+    require_signature = False  # signing keys belong to API clients
 
     def set_key(self) -> str:
         """Store a new key's hash and return the key, to be shown once."""

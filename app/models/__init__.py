@@ -1,5 +1,5 @@
 """Database models, one module per aggregate."""
-from app.models.api_client import AccessToken, ApiClient
+from app.models.api_client import AccessToken, ApiClient, SigningKey
 from app.models.api_key import ApiKey
 from app.models.audit import AuditEvent
 from app.models.customer import Customer
@@ -12,6 +12,6 @@ from app.models.vendor import Vendor
 
 __all__ = [
     "AccessToken", "Address", "ApiClient", "ApiKey", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
-    "Vendor",
+    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "SigningKey",
+    "StockMovement", "User", "Vendor",
 ]

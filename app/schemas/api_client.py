@@ -1,7 +1,10 @@
 import marshmallow as ma
 
-from app.schemas.common import Id, Schema, Text
+from app.schemas.common import Id, Schema, StrictBoolean, Text
 from oauth.scopes import ALL_SCOPES
+from oauth.signatures import ALGORITHMS
+
+SIGNING_ALGORITHMS = tuple(ALGORITHMS)
 
 
 def known_scopes(value: str) -> None:
@@ -24,9 +27,47 @@ class ApiClientSchema(Schema):
     active = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     secret_rotated_at = ma.fields.DateTime(dump_only=True)
+    require_signature = StrictBoolean(dump_only=True, metadata={
+        "description": "Its API requests must be signed (RFC 9421) with one of its signing keys"})
+
+
+class ApiClientUpdateSchema(ApiClientSchema):
+    """Fields to change (its name, whether it must sign); load with ``partial=True``. Its
+    user and scope stay: sent back as GET answered them, they are ignored."""
+
+    user = Id(attribute="user_id", dump_only=True)
+    scope = ma.fields.String(allow_none=True, dump_only=True)
+    require_signature = StrictBoolean(metadata={
+        "description": "Refuse its requests unless signed with one of its signing keys; "
+                       "needs a signing key first"})
 
 
 class ApiClientWithSecretSchema(ApiClientSchema):
     """An API client with its secret, shown this once."""
 
     client_secret = ma.fields.String(dump_only=True)
+
+
+class SigningKeySchema(Schema):
+    """A key an API client signs its requests with (RFC 9421)."""
+
+    key_id = ma.fields.String(dump_only=True, metadata={
+        "description": "The keyid to put in Signature-Input", "example": "sk_Qm9kZ2VyIGtleQ"})
+    algorithm = ma.fields.String(required=True, validate=ma.validate.OneOf(SIGNING_ALGORITHMS),
+                                 metadata={"example": "ed25519"})
+    public_key = ma.fields.String(load_only=True, validate=ma.validate.Length(max=2000), metadata={
+        "description": "The PEM of an ed25519 public key; only with ed25519"})
+    created_at = ma.fields.DateTime(dump_only=True)
+
+    @ma.validates_schema
+    def _public_key_for_ed25519_only(self, data, **kwargs):
+        if (data.get("algorithm") == "ed25519") != ("public_key" in data):
+            raise ma.ValidationError("Send a PEM public key with ed25519, none with hmac-sha256.",
+                                     "public_key")
+
+
+class SigningKeyWithSecretSchema(SigningKeySchema):
+    """A signing key with its generated secret (hmac-sha256), shown this once."""
+
+    secret = ma.fields.String(dump_only=True, metadata={
+        "description": "hmac-sha256 only: the shared secret, base64; shown this once"})

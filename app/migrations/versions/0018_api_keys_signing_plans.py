@@ -1,4 +1,4 @@
-"""API keys (and idempotency keys of requests made with one)
+"""API keys (and idempotency keys of requests made with one); signing keys of API clients
 
 Revision ID: 0018
 Revises: 0007
@@ -40,7 +40,33 @@ def upgrade():
         batch_op.create_unique_constraint('uq_idempotency_api_key_key', ['api_key_id', 'key'])
 
 
+    # signed requests: existing clients need not sign
+    with op.batch_alter_table('api_clients', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('require_signature', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+    op.create_table('signing_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_pk', sa.Integer(), nullable=False),
+    sa.Column('key_id', sa.String(length=64), nullable=False),
+    sa.Column('algorithm', sa.String(length=20), nullable=False),
+    sa.Column('key_material', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_pk'], ['api_clients.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key_id')
+    )
+    with op.batch_alter_table('signing_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signing_keys_client_pk'), ['client_pk'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('signing_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signing_keys_client_pk'))
+    op.drop_table('signing_keys')
+    with op.batch_alter_table('api_clients', schema=None) as batch_op:
+        batch_op.drop_column('require_signature')
+
     op.execute("DELETE FROM idempotency_keys WHERE client_pk IS NULL")
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.drop_constraint('uq_idempotency_api_key_key', type_='unique')
