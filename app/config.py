@@ -47,6 +47,8 @@ def from_environment() -> dict:
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        "USAGE_FLUSH_SECONDS": float(os.environ.get("USAGE_FLUSH_SECONDS", "1")),
     }
 
 

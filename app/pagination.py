@@ -82,6 +82,17 @@ def paginate(query: Select, args: dict) -> dict:
     page = args.get("page") or 1
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return _page(items, page, per_page, total)
+
+
+def paginate_items(items: list, args: dict) -> dict:
+    """One page of ``items``, a list computed in full (not a query), with the total count."""
+    per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
+    page = args.get("page") or 1
+    return _page(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
+
+
+def _page(items: list, page: int, per_page: int, total: int) -> dict:
     return {
         "data": items,
         "meta": {

@@ -111,6 +111,11 @@ def _budget_as_it_stands() -> tuple[int, int, float]:
     return item.amount, remaining, reset_at
 
 
+def refused() -> bool:
+    """Whether the limiter refused this request (429)."""
+    return any(limit.breached for limit in limiter.current_limits)
+
+
 def add_headers(response):
     limits = limiter.current_limits
     shown = next((lim for lim in limits if lim.breached), None)
