@@ -264,6 +264,8 @@ def _scope_needed(endpoint, target) -> str:
     path = endpoint.url(target).partition("?")[0]
     if path.endswith("/emulation"):
         return "users:emulate"
+    if path.endswith("/usage"):  # the usage of API clients
+        return "api-clients:read"
     return f"{path.split('/')[3]}:{'read' if endpoint.method == 'GET' else 'write'}"
 
 
