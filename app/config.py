@@ -84,4 +84,4 @@ class Defaults:
         "Idempotency-Key", "X-Request-Id", "Signature", "Signature-Input", "Content-Digest"]
     CORS_EXPOSE_HEADERS = [
         "X-Request-Id", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset",
-        "Retry-After", "WWW-Authenticate", "Accept-Signature"]
+        "Retry-After", "WWW-Authenticate", "Accept-Signature", "RateLimit", "RateLimit-Policy"]

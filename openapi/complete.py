@@ -27,6 +27,7 @@ SPECIAL_IDS = {
     ("post", "/api/v1/api-clients/{client_pk}/secret"): "rotate_api_client_secret",
     ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
     ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
+    ("put", "/api/v1/organisations/{organisation_id}/plan"): "set_organisation_plan",
 }
 
 

@@ -1,4 +1,5 @@
-"""API keys (and idempotency keys of requests made with one); signing keys of API clients
+"""API keys (and idempotency keys of requests made with one); signing keys of API clients;
+organisations' plans
 
 Revision ID: 0018
 Revises: 0007
@@ -59,8 +60,16 @@ def upgrade():
     with op.batch_alter_table('signing_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signing_keys_client_pk'), ['client_pk'], unique=False)
 
+    # plans: no organisation has one yet, so only the per-client limit applies
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('plan', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('plan_limit', sa.Integer(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_column('plan_limit')
+        batch_op.drop_column('plan')
     with op.batch_alter_table('signing_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signing_keys_client_pk'))
     op.drop_table('signing_keys')
