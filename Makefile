@@ -19,9 +19,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data).
+## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data,
+## and a sandbox tree beside it).
 run: $(VENV)/.installed-run
 	$(BIN)/tiergate setup --demo
+	$(BIN)/tiergate sandbox create --if-missing
 	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).

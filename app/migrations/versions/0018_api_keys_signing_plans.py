@@ -1,5 +1,5 @@
 """API keys (and idempotency keys of requests made with one); signing keys of API clients;
-organisations' plans
+organisations' plans and sandbox trees
 
 Revision ID: 0018
 Revises: 0007
@@ -41,10 +41,10 @@ def upgrade():
         batch_op.create_unique_constraint('uq_idempotency_api_key_key', ['api_key_id', 'key'])
 
 
-    # signed requests: existing clients need not sign
-    with op.batch_alter_table('api_clients', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('require_signature', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # signed requests: existing clients need not sign. Added in place (SQLite's ADD COLUMN
+    # takes a default), not by copying a table other tables refer to.
+    op.add_column('api_clients', sa.Column('require_signature', sa.Boolean(),
+                                           server_default=sa.false(), nullable=False))
     op.create_table('signing_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_pk', sa.Integer(), nullable=False),
@@ -60,14 +60,17 @@ def upgrade():
     with op.batch_alter_table('signing_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signing_keys_client_pk'), ['client_pk'], unique=False)
 
-    # plans: no organisation has one yet, so only the per-client limit applies
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('plan', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('plan_limit', sa.Integer(), nullable=True))
+    # plans: no organisation has one yet, so only the per-client limit applies; and no
+    # tree is a sandbox yet
+    op.add_column('organisations', sa.Column('plan', sa.String(length=20), nullable=True))
+    op.add_column('organisations', sa.Column('plan_limit', sa.Integer(), nullable=True))
+    op.add_column('organisations', sa.Column('sandbox', sa.Boolean(), server_default=sa.false(),
+                                             nullable=False))
 
 
 def downgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_column('sandbox')
         batch_op.drop_column('plan_limit')
         batch_op.drop_column('plan')
     with op.batch_alter_table('signing_keys', schema=None) as batch_op:
