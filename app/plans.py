@@ -2,6 +2,7 @@
 
 ``professional`` allows 100 requests a minute, ``enterprise`` 500, ``custom`` the
 organisation's own ``plan_limit``; without a plan only the per-client RATE_LIMIT applies.
+An API client or key with a plan of its own counts against that instead (its own budget).
 The plan is read with the caller's user and organisation on every request (no cache), so
 a change applies from the next request on. Counted in the rate limiter's storage with its
 strategy (app.ratelimit), so every worker and host shares the count. The responses' rate
@@ -15,6 +16,7 @@ from flask import g
 from limits import parse
 from redis.exceptions import RedisError
 
+from app import tenancy
 from app.errors import fail
 from app.extensions import limiter
 from oauth.protector import token_from_header
@@ -45,19 +47,68 @@ def per_minute(plan: str | None, limit: int | None) -> int | None:
     return PER_MINUTE.get(plan)
 
 
+def limit_problem(plan: str | None, limit: int | None) -> str | None:
+    """What is wrong with a plan's limit, if anything: a custom plan needs one, the others
+    imply theirs (sent back as GET answered it, it is accepted)."""
+    if plan == "custom" and limit is None:
+        return "A custom plan needs its limit."
+    if plan != "custom" and limit not in (None, PER_MINUTE.get(plan)):
+        return "Only a custom plan takes a limit of its own."
+    return None
+
+
+def set_own_plan(record, organisation, plan: str | None, limit: int | None) -> None:
+    """Give an API client or key (``record``, of ``organisation``) a plan of its own, or
+    None to follow its organisation's again: 422 for a bad limit, 403 for a raise of the
+    caller's own organisation's budget."""
+    problem = limit_problem(plan, limit)
+    if problem:
+        fail(422, "The plan cannot be used.", errors={"plan_limit": problem})
+    after = per_minute(plan, limit) if plan else organisation_budget(organisation)
+    if (organisation.id == tenancy.current_user().organisation_id
+            and raises(client_budget(record, organisation), after)):
+        fail(403, "A plan cannot raise your own organisation's budget; an ancestor sets it.",
+             code="permission_denied")
+    record.plan, record.plan_limit = plan, limit if plan == "custom" else None
+
+
+def raises(before: int | None, after: int | None) -> bool:
+    """Whether going from ``before`` to ``after`` requests a minute (None: no budget) is a
+    raise, which nobody may give its own organisation."""
+    return before is not None and (after is None or after > before)
+
+
+def organisation_budget(organisation) -> int | None:
+    return per_minute(organisation.plan, organisation.plan_limit)
+
+
+def client_budget(client, organisation) -> int | None:
+    """What a client's (or key's) requests are held to: its own plan, else its organisation's."""
+    own = per_minute(client.plan, client.plan_limit)
+    return own if own is not None else organisation_budget(organisation)
+
+
+def _budget(token) -> tuple[str, str, int] | None:
+    """(policy, counter key, requests a minute) of the plan the request counts against."""
+    client, organisation = token.client, token.user.organisation
+    own = per_minute(client.plan, client.plan_limit)
+    if own is not None:
+        return "client-plan", f"client:{client.client_id}", own
+    amount = organisation_budget(organisation)
+    return ("organisation", f"org:{organisation.id}", amount) if amount is not None else None
+
+
 def enforce() -> None:
-    """Count the request against its organisation's plan, if it has one: 429 beyond it.
+    """Count the request against its plan, if any: 429 beyond it.
 
     Runs after flask-limiter (a request over its client's budget is refused there and
     not counted here)."""
     token = token_from_header()
-    if token is None:
+    budget = _budget(token) if token is not None else None
+    if budget is None:
         return
-    organisation = token.user.organisation
-    amount = per_minute(organisation.plan, organisation.plan_limit)
-    if amount is None:
-        return
-    item, key = parse(f"{amount} per minute"), (f"org:{organisation.id}", "plan")
+    policy, counter_key, amount = budget
+    item, key = parse(f"{amount} per minute"), (counter_key, "plan")
     counter = limiter.limiter  # flask-limiter's in-process fallback while the storage is down
     try:
         allowed = counter.hit(item, *key)
@@ -65,11 +116,13 @@ def enforce() -> None:
     except RedisError:  # down since flask-limiter last looked: as it does, serve
         log.warning("rate-limit storage unreachable; the organisation's plan not counted")
         return
-    g.plan_window = Window("organisation", amount, WINDOW_SECONDS, max(0, remaining), reset_at,
+    g.plan_window = Window(policy, amount, WINDOW_SECONDS, max(0, remaining), reset_at,
                            not allowed)
     if not allowed:
-        fail(429, f"Your organisation's plan allows {amount} requests a minute, shared by all "
-                  "its API clients and keys; try again later.")
+        whose = ("This client's plan allows" if policy == "client-plan" else
+                 "Your organisation's plan allows")
+        shared = "" if policy == "client-plan" else ", shared by all its API clients and keys"
+        fail(429, f"{whose} {amount} requests a minute{shared}; try again later.")
 
 
 def windows_of_request() -> list[Window]:

@@ -82,7 +82,8 @@ def _record_use(session, key) -> None:
 class ApiKeyMixin:
     """An API key row, used as an access token. Expects ``id``, ``key_hash``, ``user_id``,
     ``user`` (with ``active`` and ``held_scopes()``), ``scope`` (None: whatever its user
-    holds), ``expires_at`` (datetime or None), ``revoked_at`` and ``last_used_at``."""
+    holds), ``expires_at`` (datetime or None), ``revoked_at`` and ``last_used_at`` (and
+    ``plan``, ``plan_limit`` as an API client has, for the application's rate limits)."""
 
     is_api_key = True
     emulating = False

@@ -31,6 +31,9 @@ class ApiClient(Timestamps, ClientMixin, db.Model):
     secret_rotated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Its API requests must be signed with one of its signing keys (oauth.signatures).
     require_signature: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A plan of its own, counted instead of its organisation's (app.plans).
+    plan: Mapped[str | None] = mapped_column(String(20))
+    plan_limit: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     signing_keys: Mapped[list["SigningKey"]] = relationship(

@@ -1,7 +1,7 @@
 """API keys: the table behind oauth.api_keys.ApiKeyMixin."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -25,6 +25,9 @@ class ApiKey(Timestamps, ApiKeyMixin, db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A plan of its own, counted instead of its organisation's (app.plans).
+    plan: Mapped[str | None] = mapped_column(String(20))
+    plan_limit: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

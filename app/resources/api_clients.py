@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import tenancy
+from app import plans, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -54,7 +54,9 @@ class ApiClients(MethodView):
         """Create an API client
 
         A client that acts as `user` (a user in reach; by default the caller), narrowed by
-        `scope` if given. The answer holds `client_secret`, shown this once and never stored in
+        `scope` if given, with a `plan` of its own if given (counted instead of its
+        organisation's; never more than your own organisation's budget: 403). The answer
+        holds `client_secret`, shown this once and never stored in
         plain: keep it. Needs `api-clients:write`; a user out of reach is a 422 on `user`. An
         `Idempotency-Key` is not replayed here, since the answer carries the secret.
         """
@@ -62,7 +64,10 @@ class ApiClients(MethodView):
         user = (tenancy.get_or_404(User, user_id, field="user")
                 if user_id is not None else tenancy.current_user())
         tenancy.require_covers(user, "create an API client for")
+        plan, plan_limit = data.pop("plan", None), data.pop("plan_limit", None)
         client = ApiClient(user=user, **data)
+        if plan is not None or plan_limit is not None:
+            plans.set_own_plan(client, user.organisation, plan, plan_limit)
         secret = client.set_secret()
         db.session.add(client)
         db.session.commit()
@@ -88,16 +93,23 @@ class ApiClientById(MethodView):
     def put(self, data, client_pk):
         """Change an API client
 
-        Renames it, or sets `require_signature`: from the next request on, its API requests
+        Renames it; sets `require_signature`: from the next request on, its API requests
         are refused (401) unless signed with one of its signing keys (RFC 9421, see
-        `POST /api-clients/{id}/signing-keys`). Its user and scope do not change. Needs
-        `api-clients:write`; 409 for a disabled client or `require_signature` without a
-        signing key, 404 when it is out of reach.
+        `POST /api-clients/{id}/signing-keys`); or gives it a `plan` of its own (with
+        `plan_limit` for a custom one), counted instead of its organisation's, which never
+        raises your own organisation's budget (403). Its user and scope do not change.
+        Needs `api-clients:write`; 409 for a disabled client or `require_signature` without
+        a signing key, 404 when it is out of reach.
         """
         client = _changeable(client_pk, "change the API client of")
         if data.get("require_signature") and not client.signing_keys:
             fail(409, "Register a signing key before requiring signatures.",
                  errors={"require_signature": "The client has no signing key."})
+        if "plan" in data or "plan_limit" in data:
+            plan = data.pop("plan", client.plan)
+            kept_limit = client.plan_limit if plan == "custom" else None
+            plans.set_own_plan(client, client.user.organisation, plan,
+                               data.pop("plan_limit", kept_limit))
         for field, value in data.items():
             setattr(client, field, value)
         db.session.commit()

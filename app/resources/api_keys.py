@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 from flask.views import MethodView
 
-from app import tenancy
+from app import plans, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -68,7 +68,9 @@ class ApiKeys(MethodView):
         wherever an access token is accepted, with that user's permissions as they are at
         each request. It carries `scope` if given (no more than the calling token
         carries: 403 otherwise), expires at `expires_at` if given, and is rate limited like
-        an API client. The answer holds `key`, shown this once and stored only as a hash.
+        an API client: with its organisation's plan, or a `plan` of its own if given
+        (never more than your organisation's budget: 403). The answer holds `key`, shown
+        this once and stored only as a hash.
         `key` starts with `tgk_` and ends with a checksum, so secret scanners can recognise
         a leaked one. 409 while emulating (a key would outlive the emulation); 422 for an
         `expires_at` in the past. Needs `api-keys:write`. An `Idempotency-Key` is not
@@ -81,6 +83,9 @@ class ApiKeys(MethodView):
             fail(422, "The key would never work.", errors={"expires_at": "Must be in the future."})
         api_key = ApiKey(user=token.user, name=data["name"], expires_at=data["expires_at"],
                          scope=_scope_for_new_key(data["scope"]))
+        if data.get("plan") is not None or data.get("plan_limit") is not None:
+            plans.set_own_plan(api_key, token.user.organisation, data.get("plan"),
+                               data.get("plan_limit"))
         key = api_key.set_key()
         db.session.add(api_key)
         db.session.commit()

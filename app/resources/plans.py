@@ -4,7 +4,7 @@ from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
-from app.plans import per_minute
+from app.plans import organisation_budget, per_minute, raises
 from app.schemas.plan import PlanSchema
 from oauth.protector import require_scope
 
@@ -13,13 +13,7 @@ blp = Blueprint("plans", __name__, url_prefix="/api/v1",
 
 
 def _plan_of(organisation) -> dict:
-    return {"plan": organisation.plan,
-            "limit": per_minute(organisation.plan, organisation.plan_limit)}
-
-
-def _raises(before: int | None, after: int | None) -> bool:
-    """None is no plan: no organisation budget at all."""
-    return before is not None and (after is None or after > before)
+    return {"plan": organisation.plan, "limit": organisation_budget(organisation)}
 
 
 @blp.route("/organisations/<id:organisation_id>/plan")
@@ -48,9 +42,9 @@ class OrganisationPlan(MethodView):
         `organisations:write`; 404 when the organisation is out of reach.
         """
         organisation = tenancy.organisation_or_404(organisation_id)
-        before = _plan_of(organisation)["limit"]
+        before = organisation_budget(organisation)
         after = per_minute(data["plan"], data.get("limit"))
-        if organisation.id == tenancy.current_user().organisation_id and _raises(before, after):
+        if organisation.id == tenancy.current_user().organisation_id and raises(before, after):
             fail(403, "An organisation cannot raise its own plan; an ancestor sets it.",
                  code="permission_denied")
         organisation.plan = data["plan"]

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.schemas.common import Id, Schema, StrictBoolean, Text
+from app.schemas.plan import OwnPlanSchema
 from oauth.scopes import ALL_SCOPES
 from oauth.signatures import ALGORITHMS
 
@@ -13,7 +14,7 @@ def known_scopes(value: str) -> None:
         raise ma.ValidationError(f"Unknown scope: {' '.join(sorted(unknown))}.")
 
 
-class ApiClientSchema(Schema):
+class ApiClientSchema(OwnPlanSchema):
     """An API client; it acts as its user."""
 
     id = ma.fields.Integer(dump_only=True)

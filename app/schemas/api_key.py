@@ -1,10 +1,11 @@
 import marshmallow as ma
 
 from app.schemas.api_client import known_scopes
-from app.schemas.common import Schema, Text
+from app.schemas.common import Text
+from app.schemas.plan import OwnPlanSchema
 
 
-class ApiKeySchema(Schema):
+class ApiKeySchema(OwnPlanSchema):
     """An API key; it acts as the user who created it. The key itself is shown only once."""
 
     id = ma.fields.Integer(dump_only=True)

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.plans import PER_MINUTE, PLANS
+from app.plans import PLANS, limit_problem
 from app.schemas.common import Schema
 
 MAX_CUSTOM_LIMIT = 1_000_000
@@ -20,8 +20,18 @@ class PlanSchema(Schema):
 
     @ma.validates_schema
     def _limit_goes_with_the_plan(self, data, **kwargs):
-        plan, limit = data.get("plan"), data.get("limit")
-        if plan == "custom" and limit is None:
-            raise ma.ValidationError("A custom plan needs its limit.", "limit")
-        if plan != "custom" and limit not in (None, PER_MINUTE.get(plan)):
-            raise ma.ValidationError("Only a custom plan takes a limit of its own.", "limit")
+        problem = limit_problem(data.get("plan"), data.get("limit"))
+        if problem:
+            raise ma.ValidationError(problem, "limit")
+
+
+class OwnPlanSchema(Schema):
+    """``plan`` and ``plan_limit`` of an API client or key: a plan of its own, counted
+    instead of its organisation's (app.plans.set_own_plan checks them)."""
+
+    plan = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(PLANS), metadata={
+        "description": "A plan of its own, counted instead of its organisation's (no more "
+                       "than your own organisation's); null: its organisation's"})
+    plan_limit = ma.fields.Integer(
+        allow_none=True, strict=True, validate=ma.validate.Range(min=1, max=MAX_CUSTOM_LIMIT),
+        metadata={"description": "Requests a minute of its custom plan"})

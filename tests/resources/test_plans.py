@@ -92,3 +92,45 @@ def test_plan_bodies_are_checked(client, tree, admin_b, auth):
     assert set_plan(client, headers, tree.C, "gold").status_code == 422
     sent_back = set_plan(client, headers, tree.C, "professional", 100)
     assert sent_back.status_code == 200 and sent_back.json == {"plan": "professional", "limit": 100}
+
+
+def _client_pk(client, headers, caller) -> int:
+    listed = client.get("/api/v1/api-clients?per_page=100", headers=headers).json["data"]
+    return next(c["id"] for c in listed if c["client_id"] == caller.client_id)
+
+
+def test_a_client_plan_overrides_its_organisations(client, tree, admin_b, make_caller, auth):
+    ancestor = auth(admin_b)
+    set_plan(client, ancestor, tree.C, "enterprise")
+    special, other = (make_caller(tree.C, permissions=["customers:view"]) for _ in range(2))
+    pk = _client_pk(client, ancestor, special)
+    changed = client.patch(f"/api/v1/api-clients/{pk}", json={"plan": "custom", "plan_limit": 2},
+                           headers=ancestor)
+    assert changed.status_code == 200 and changed.json["plan_limit"] == 2
+    headers = auth(special)
+    assert [client.get("/api/v1/customers", headers=headers).status_code
+            for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/api/v1/customers", headers=headers)
+    assert "This client's plan allows 2" in refused.json["detail"]
+    assert refused.headers["RateLimit"].startswith('"client-plan";r=0;')
+    others = client.get("/api/v1/customers", headers=auth(other))
+    assert others.status_code == 200 and others.headers["X-Rate-Limit-Limit"] == "500"
+    back = client.patch(f"/api/v1/api-clients/{pk}", json={"plan": None}, headers=ancestor)
+    assert back.json["plan"] is None and back.json["plan_limit"] is None
+    assert client.get("/api/v1/customers", headers=headers).status_code == 200
+
+
+def test_an_own_client_or_key_plan_never_raises_the_budget(client, tree, admin_b, admin_c, auth):
+    set_plan(client, auth(admin_b), tree.C, "professional")
+    own = auth(admin_c)
+    pk = _client_pk(client, own, admin_c)
+    raised = client.patch(f"/api/v1/api-clients/{pk}", json={"plan": "enterprise"}, headers=own)
+    assert raised.status_code == 403 and raised.json["code"] == "permission_denied"
+    bad = client.patch(f"/api/v1/api-clients/{pk}", json={"plan": "custom"}, headers=own)
+    assert bad.status_code == 422 and "plan_limit" in bad.json["errors"]
+    assert client.post("/api/v1/api-keys", json={"name": "k", "plan": "enterprise"},
+                       headers=own).status_code == 403
+    key = client.post("/api/v1/api-keys", json={"name": "k", "plan": "custom", "plan_limit": 1},
+                      headers=own).json
+    by_key = {"Authorization": f"Bearer {key['key']}"}
+    assert [client.get("/api/v1/me", headers=by_key).status_code for _ in range(2)] == [200, 429]

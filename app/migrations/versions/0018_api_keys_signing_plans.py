@@ -23,6 +23,8 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('plan', sa.String(length=20), nullable=True),
+    sa.Column('plan_limit', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
@@ -45,6 +47,8 @@ def upgrade():
     # takes a default), not by copying a table other tables refer to.
     op.add_column('api_clients', sa.Column('require_signature', sa.Boolean(),
                                            server_default=sa.false(), nullable=False))
+    op.add_column('api_clients', sa.Column('plan', sa.String(length=20), nullable=True))
+    op.add_column('api_clients', sa.Column('plan_limit', sa.Integer(), nullable=True))
     op.create_table('signing_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_pk', sa.Integer(), nullable=False),
@@ -77,6 +81,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_signing_keys_client_pk'))
     op.drop_table('signing_keys')
     with op.batch_alter_table('api_clients', schema=None) as batch_op:
+        batch_op.drop_column('plan_limit')
+        batch_op.drop_column('plan')
         batch_op.drop_column('require_signature')
 
     op.execute("DELETE FROM idempotency_keys WHERE client_pk IS NULL")
