@@ -28,6 +28,7 @@ SPECIAL_IDS = {
     ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
     ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
     ("put", "/api/v1/organisations/{organisation_id}/plan"): "set_organisation_plan",
+    ("get", "/metrics"): "get_metrics",
 }
 
 
