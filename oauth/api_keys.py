@@ -43,24 +43,18 @@ def new_key() -> str:
     return body + _checksum(body)
 
 
-def looks_like_key(value: str) -> bool:
-    """Has the prefix: meant as an API key (valid or not), not as an access token."""
-    return value.startswith(PREFIX)
-
-
 def is_well_formed(value: str) -> bool:
-    """Prefix, length, alphabet and checksum all right."""
+    """Prefix, length, alphabet and checksum all right: an API key, not an access token
+    (43 characters; one may start with the prefix by chance)."""
     body, checksum = value[:-CHECKSUM_LENGTH], value[-CHECKSUM_LENGTH:]
-    return (len(value) == KEY_LENGTH and looks_like_key(value)
+    return (len(value) == KEY_LENGTH and value.startswith(PREFIX)
             and all(char in BASE62 for char in value[len(PREFIX):])
             and secrets.compare_digest(checksum, _checksum(body)))
 
 
 def find(session, model, value: str):
-    """The key row for ``value`` (revoked or expired ones included: the protector refuses
-    them), or None; its use is recorded."""
-    if not is_well_formed(value):
-        return None
+    """The key row for ``value``, a well-formed key (revoked or expired ones included: the
+    protector refuses them), or None; its use is recorded."""
     key = session.scalar(select(model).where(model.key_hash == hashing.digest(value)))
     if key is not None:
         _record_use(session, key)

@@ -45,7 +45,7 @@ class Store:
     def find_token(self, token_string: str):
         if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
             return None
-        if self.api_key_model is not None and api_keys.looks_like_key(token_string):
+        if self.api_key_model is not None and api_keys.is_well_formed(token_string):
             return api_keys.find(self.session, self.api_key_model, token_string)
         token, client = self.token_model, self.client_model
         query = select(token).where(token.token_hash == hashing.digest(token_string))

@@ -1,5 +1,6 @@
 """API keys: shown once, stored hashed, GitHub-style format, acting as their user at each
 request, revoked at once, rate limited like a client."""
+import secrets
 import zlib
 from datetime import datetime, timedelta, timezone
 
@@ -7,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ApiKey, AuditEvent
+from app.models import ApiClient, ApiKey, AuditEvent
 from oauth import api_keys, hashing
+from oauth.store import store
 
 
 def bearer(key: str) -> dict:
@@ -151,3 +153,12 @@ def test_a_key_has_a_client_budget_of_its_own(client, admin_c, auth):
     key = make_key(client, auth(admin_c))["key"]
     statuses = [client.get("/api/v1/me", headers=bearer(key)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_an_access_token_that_starts_like_a_key_still_works(client, admin_c):
+    """Access tokens are 43 random url-safe characters: one in 16 million starts `tgk_`."""
+    token = "tgk_" + secrets.token_urlsafe(32)[4:]
+    row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == admin_c.client_id))
+    store().add_token(token, row, row.user, "", 3600)
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
