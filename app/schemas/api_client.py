@@ -70,5 +70,5 @@ class SigningKeySchema(Schema):
 class SigningKeyWithSecretSchema(SigningKeySchema):
     """A signing key with its generated secret (hmac-sha256), shown this once."""
 
-    secret = ma.fields.String(dump_only=True, metadata={
+    secret = ma.fields.String(dump_only=True, allow_none=True, metadata={
         "description": "hmac-sha256 only: the shared secret, base64; shown this once"})

@@ -18,8 +18,9 @@ class ApiKeySchema(OwnPlanSchema):
     expires_at = ma.fields.AwareDateTime(allow_none=True, load_default=None, metadata={
         "description": "When it stops working; null: never"})
     created_at = ma.fields.DateTime(dump_only=True)
-    revoked_at = ma.fields.DateTime(dump_only=True, metadata={"description": "null while it works"})
-    last_used_at = ma.fields.DateTime(dump_only=True, metadata={
+    revoked_at = ma.fields.DateTime(dump_only=True, allow_none=True,
+                                    metadata={"description": "null while it works"})
+    last_used_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
         "description": "Last request made with it, to the minute; null: never used"})
 
 
