@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data).
+## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data,
+## and a sandbox tree beside it).
 run: $(VENV)/.installed-run
 	$(BIN)/tiergate setup --demo
+	$(BIN)/tiergate sandbox create --if-missing
 	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).
@@ -67,6 +69,10 @@ bench: $(VENV)/.installed-test
 ## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
 	$(BIN)/python -m bench.reach
+
+## The cost of verifying a request signature (RFC 9421), in process; see bench/signatures.py.
+bench-signatures: $(VENV)/.installed-test
+	$(BIN)/python -m bench.signatures $(BENCH_ARGS)
 
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test

@@ -3,6 +3,8 @@ import multiprocessing
 import os
 import sys
 
+from prometheus_client import multiprocess
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 _storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 _shared_limits = not _storage.startswith("memory://")
@@ -30,3 +32,9 @@ keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 limit_request_line = 8190  # the largest gunicorn allows; longer lines get its own 414
+
+
+def child_exit(server, worker):
+    """prometheus_client's multiprocess mode forgets an exited worker's live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

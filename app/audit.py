@@ -12,7 +12,7 @@ from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from oauth.protector import authenticated_token
 
-IGNORED_FIELDS = {"updated_at", "created_at", "secret_hash"}
+IGNORED_FIELDS = {"updated_at", "created_at", "secret_hash", "key_hash", "key_material"}
 
 
 def _changed_fields(obj) -> list[str]:

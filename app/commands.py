@@ -10,7 +10,7 @@ from flask_migrate import stamp, upgrade
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, database
+from app import audit, database, sandbox
 from app import bootstrap as setup
 from app.errors import flatten_messages
 from app.extensions import db
@@ -225,7 +225,45 @@ def set_subscription(organisation_id, unit_price, end_date, renewing):
                f"until {subscription.end_date}{', renewing' if subscription.renewing else ''}")
 
 
+@click.group("sandbox")
+def sandbox_group():
+    """Sandbox trees: demo data to try the API on, restored on demand."""
+
+
+@sandbox_group.command("create")
+@click.option("--name", default="Sandbox", show_default=True)
+@click.option("--if-missing", is_flag=True, help="Do nothing when a sandbox exists already.")
+def sandbox_create(name, if_missing):
+    """A new sandbox tree (a root of its own) with its admin, demo data and an API client,
+    whose credentials are printed once."""
+    existing = sandbox.roots()
+    if if_missing and existing:
+        click.echo(f"Sandbox organisation {existing[0].id} exists; its client's secret was shown "
+                   "when it was created (`tiergate rotate-secret` prints a new one).")
+        return
+    root, credentials = sandbox.create(name)
+    audit.record_command(root, "create")
+    db.session.commit()
+    _print_credentials(credentials, f"Created the sandbox organisation {root.id} (demo data) "
+                                    "and an API client:")
+
+
+@sandbox_group.command("reset")
+@click.option("--org", "organisation_id", type=int, help="One sandbox root (default: all).")
+def sandbox_reset(organisation_id):
+    """Restore the demo data of the sandbox trees; their root's users and credentials stay."""
+    roots = [root for root in sandbox.roots() if organisation_id in (None, root.id)]
+    if organisation_id is not None and not roots:
+        raise click.BadParameter(f"organisation {organisation_id} is not a sandbox root")
+    for root in roots:
+        sandbox.reset(root)
+        audit.record_command(root, "sandbox_reset")
+        db.session.commit()
+        click.echo(f"Reset sandbox organisation {root.id}.")
+
+
 def register(app):
     for command in (setup_command, create_org, create_user, create_client, rotate_secret,
-                    disable_client, bootstrap_client_id, spec_command, set_subscription):
+                    disable_client, bootstrap_client_id, spec_command, set_subscription,
+                    sandbox_group):
         app.cli.add_command(command)

@@ -54,6 +54,8 @@ def from_environment() -> dict:
                                                       str(32 * 1024 * 1024))),
         "PAYMENT_URL": os.environ.get("PAYMENT_URL") or None,
         "PAYMENT_URL_MAX_AGE": int(os.environ.get("PAYMENT_URL_MAX_AGE", "3600")),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        "USAGE_FLUSH_SECONDS": float(os.environ.get("USAGE_FLUSH_SECONDS", "1")),
     }
 
 
@@ -86,7 +88,7 @@ class Defaults:
     CORS_SEND_WILDCARD = True
     CORS_ALLOW_HEADERS = [  # what browsers may send: the usual, and the headers this API reads
         "X-Requested-With", "Content-Type", "Accept", "Origin", "Authorization",
-        "Idempotency-Key", "X-Request-Id"]
+        "Idempotency-Key", "X-Request-Id", "Signature", "Signature-Input", "Content-Digest"]
     CORS_EXPOSE_HEADERS = [
         "X-Request-Id", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset",
-        "Retry-After", "WWW-Authenticate"]
+        "Retry-After", "WWW-Authenticate", "Accept-Signature", "RateLimit", "RateLimit-Policy"]

@@ -7,7 +7,7 @@ import oauth
 from app import audit, commands, config, database, errors, ratelimit, requests, resources, tenancy
 from app.blueprint import IdConverter
 from app.extensions import cors, db, limiter, migrate
-from app.models import AccessToken, ApiClient
+from app.models import AccessToken, ApiClient, ApiKey
 from openapi import api
 
 
@@ -26,7 +26,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.init_app(app)
     oauth.init_app(app, api, db=db, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
-                   may_emulate=tenancy.may_emulate, audit=audit.token_event)
+                   may_emulate=tenancy.may_emulate, audit=audit.token_event,
+                   api_key_model=ApiKey)
     for blueprint in resources.blueprints():
         api.register_blueprint(blueprint)
     commands.register(app)

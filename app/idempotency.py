@@ -40,13 +40,17 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _reserve(client_pk: int, key: str, fingerprint: str) -> IdempotencyKey | None:
+def _owner() -> dict:
+    """Whose keys these are: the API client's, or the API key's, that sent the request."""
+    token = authenticated_token()
+    return {"api_key_id": token.id} if token.is_api_key else {"client_pk": token.client_pk}
+
+
+def _reserve(owner: dict, key: str, fingerprint: str) -> IdempotencyKey | None:
     """The new reservation, or None when the key is already taken."""
-    db.session.execute(delete(IdempotencyKey).where(
-        IdempotencyKey.client_pk == client_pk, IdempotencyKey.key == key,
-        IdempotencyKey.status_code.is_(None),
+    db.session.execute(delete(IdempotencyKey).filter_by(**owner, key=key, status_code=None).where(
         IdempotencyKey.created_at < utcnow() - ABANDONED_AFTER))
-    record = IdempotencyKey(client_pk=client_pk, key=key, fingerprint=fingerprint)
+    record = IdempotencyKey(**owner, key=key, fingerprint=fingerprint)
     db.session.add(record)
     try:
         db.session.commit()
@@ -56,9 +60,8 @@ def _reserve(client_pk: int, key: str, fingerprint: str) -> IdempotencyKey | Non
     return record
 
 
-def _replay(client_pk: int, key: str, fingerprint: str):
-    earlier = db.session.scalar(select(IdempotencyKey).where(
-        IdempotencyKey.client_pk == client_pk, IdempotencyKey.key == key))
+def _replay(owner: dict, key: str, fingerprint: str):
+    earlier = db.session.scalar(select(IdempotencyKey).filter_by(**owner, key=key))
     if earlier is None:  # the other request failed and gave the key back meanwhile
         fail(409, "A request with this Idempotency-Key just failed; retry it.")
     if earlier.fingerprint != fingerprint:
@@ -83,10 +86,10 @@ def idempotent(view):
             return view(*args, **kwargs)
         if not 1 <= len(key) <= 255 or not key.isprintable():
             fail(400, "Idempotency-Key must be 1 to 255 printable characters.")
-        client_pk, fingerprint = authenticated_token().client_pk, _fingerprint()
-        record = _reserve(client_pk, key, fingerprint)
+        owner, fingerprint = _owner(), _fingerprint()
+        record = _reserve(owner, key, fingerprint)
         if record is None:
-            return _replay(client_pk, key, fingerprint)
+            return _replay(owner, key, fingerprint)
         try:
             response = make_response(view(*args, **kwargs))
         except BaseException:

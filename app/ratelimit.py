@@ -1,4 +1,5 @@
-"""Rate limits: one budget per API client (per address when unauthenticated).
+"""Rate limits: one budget per API client (per address when unauthenticated), and one per
+organisation with a plan (app.plans).
 
 flask-limiter counts; this module picks the key, counts in one Redis round trip, and
 writes the X-Rate-Limit-* headers, whose Reset is the seconds left in the window.
@@ -13,11 +14,13 @@ from limits.util import WindowStats
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import plans
 from app.extensions import limiter
 from oauth.protector import token_from_header
 
 ONE_TRIP_FIXED_WINDOW = "tiergate-fixed-window"
 GLOBAL_SCOPE = "global"  # flask-limiter's scope of an application-wide limit
+CLIENT_POLICY = "client"  # the client's budget, in the RateLimit fields
 _WINDOWS = "tiergate.rate_windows"
 
 # limits' own incr_expire script, returning the key's time to live beside the count.
@@ -96,9 +99,9 @@ def identify_request() -> str:
     return request.endpoint or "unrouted"
 
 
-def _budget_as_it_stands() -> tuple[int, int, float]:
-    """(limit, remaining, reset_at) of the client's budget, without counting this request:
-    for a request refused before the limiter saw it (415, 413)."""
+def _budget_as_it_stands() -> plans.Window:
+    """The client's budget, without counting this request: for a request refused before
+    the limiter saw it (415, 413)."""
     item = parse(current_app.config["RATE_LIMIT"])
     try:
         key = rate_limit_key()
@@ -108,23 +111,39 @@ def _budget_as_it_stands() -> tuple[int, int, float]:
         reset_at, remaining = limiter.limiter.get_window_stats(item, key, GLOBAL_SCOPE)
     except RedisError:  # the storage went down since the limiter last looked: the full budget
         reset_at, remaining = time.time() + item.get_expiry(), item.amount
-    return item.amount, remaining, reset_at
+    return plans.Window(CLIENT_POLICY, item.amount, item.get_expiry(), max(0, remaining), reset_at,
+                        False)
 
 
-def add_headers(response):
+def _client_window() -> plans.Window:
+    """The client's (or address's) budget as this request left it."""
     limits = limiter.current_limits
     shown = next((lim for lim in limits if lim.breached), None)
     shown = shown or next((lim for lim in limits if lim.shared), limits[0] if limits else None)
     if shown is None:
-        amount, remaining, reset_at = _budget_as_it_stands()
-    else:
-        amount, remaining, reset_at = shown.limit.amount, shown.remaining, shown.reset_at
-    reset_in = max(0, int(reset_at - time.time()))
-    response.headers["X-Rate-Limit-Limit"] = str(amount)
-    response.headers["X-Rate-Limit-Remaining"] = str(max(0, remaining))
+        return _budget_as_it_stands()
+    return plans.Window(CLIENT_POLICY, shown.limit.amount, shown.limit.get_expiry(),
+                        max(0, shown.remaining), shown.reset_at, shown.breached)
+
+
+def refused() -> bool:
+    """Whether a budget, the client's or its organisation's plan, refused this request (429)."""
+    return (any(limit.breached for limit in limiter.current_limits)
+            or any(window.breached for window in plans.windows_of_request()))
+
+
+def add_headers(response):
+    """X-Rate-Limit-* and the IETF RateLimit field of the budget closest to running out
+    (the client's, or its organisation's plan: app.plans), RateLimit-Policy of all."""
+    windows = [_client_window(), *plans.windows_of_request()]
+    shown = plans.closest_to_running_out(windows)
+    reset_in = max(0, int(shown.reset_at - time.time()))
+    response.headers["X-Rate-Limit-Limit"] = str(shown.amount)
+    response.headers["X-Rate-Limit-Remaining"] = str(shown.remaining)
     response.headers["X-Rate-Limit-Reset"] = str(reset_in)
-    if shown is not None and shown.breached:
+    if shown.breached:
         response.headers["Retry-After"] = str(max(1, reset_in))
+    plans.write_ietf_fields(response, windows, shown)
     return response
 
 
@@ -133,3 +152,4 @@ def init_app(app):
     app.before_request(identify_caller)  # before flask-limiter's own hook, which follows
     app.config["RATELIMIT_REQUEST_IDENTIFIER"] = identify_request
     limiter.init_app(app, key_func=rate_limit_key)
+    app.before_request(plans.enforce)  # after flask-limiter's hook: the organisation's plan

@@ -10,7 +10,7 @@ from flask import current_app, g, has_request_context, make_response, request
 from pythonjsonlogger import json as jsonlogger
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import ratelimit
+from app import metrics, ratelimit, usage
 from app.errors import fail
 from oauth.protector import request_caller
 from oauth.routes import is_oauth_request
@@ -89,6 +89,8 @@ def finish_response(response):
     ratelimit.add_headers(response)
     response.headers["X-Request-Id"] = g.get("request_id") or str(uuid.uuid4())
     _log_request(response)
+    usage.count(response)
+    metrics.observe(response, rate_limited=ratelimit.refused())
     return response
 
 

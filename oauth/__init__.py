@@ -8,7 +8,8 @@ from oauth.store import Store
 
 
 def init_app(app, api, **store):
-    """``store``: db, client_model, token_model, limiter, may_emulate, audit (oauth.store)."""
+    """``store``: db, client_model, token_model, limiter, may_emulate, audit and
+    api_key_model (oauth.store)."""
     app.extensions["oauth"] = Store(**store)
     server.init_app(app)
     api.register_blueprint(routes.blp)

@@ -65,6 +65,8 @@ class TokenMixin(AuthlibTokenMixin):
     Expects ``client_pk``, ``client``, ``user_id``, ``user``, ``real_user_id``,
     ``real_user``, ``scope``, ``issued_at``, ``expires_in`` and ``revoked_at``."""
 
+    is_api_key = False  # an oauth.api_keys.ApiKeyMixin row stands in for a token too
+
     @property
     def emulating(self) -> bool:
         return self.user_id != self.real_user_id

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from oauth.problems import refuse
 from oauth.scopes import SCOPE_PERMISSIONS
+from oauth.signatures import verify_request
 from oauth.store import store
 
 REALM = "tiergate"
@@ -82,6 +83,8 @@ class Validator(BearerTokenValidator):
         if token.emulating and not _emulation_still_allowed(token):
             _revoke_for_good(token)
             raise InvalidTokenError(realm=REALM)
+        if token.client.require_signature:
+            verify_request(token.client)
         if self.scope_insufficient(" ".join(token.effective_scopes()), scopes):
             raise InsufficientScopeError()
 

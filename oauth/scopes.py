@@ -12,6 +12,7 @@ RESOURCES = (
     ("organisations", "organisations and their saved addresses"),
     ("users", "users and their permissions"),
     ("api-clients", "API clients and their secrets"),
+    ("api-keys", "API keys"),
     ("customers", "customers"),
     ("vendors", "vendors of the product catalogue"),
     ("products", "products, services and stock"),

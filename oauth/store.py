@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from oauth import hashing
+from oauth import api_keys, hashing
 
 MAX_TOKEN_LENGTH = 200
 MAX_CLIENT_ID_LENGTH = 64  # the column's size: a longer id is no client's
@@ -26,6 +26,7 @@ class Store:
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
     audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
+    api_key_model: type | None = None  # built on oauth.api_keys.ApiKeyMixin
 
     @property
     def session(self):
@@ -44,6 +45,8 @@ class Store:
     def find_token(self, token_string: str):
         if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
             return None
+        if self.api_key_model is not None and api_keys.is_well_formed(token_string):
+            return api_keys.find(self.session, self.api_key_model, token_string)
         token, client = self.token_model, self.client_model
         query = select(token).where(token.token_hash == hashing.digest(token_string))
         # The client's user is nearly always the token's: loaded once, then found in the

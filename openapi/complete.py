@@ -38,6 +38,9 @@ SPECIAL_IDS = {
     ("delete", "/api/v1/deviceids/{device_id_string}"): "forget_device",
     ("post", "/api/v1/subscription/cancel"): "cancel_subscription",
     ("get", "/api/v1/paymenturl"): "get_payment_url",
+    # issue 18
+    ("put", "/api/v1/organisations/{organisation_id}/plan"): "set_organisation_plan",
+    ("get", "/metrics"): "get_metrics",
 }
 
 

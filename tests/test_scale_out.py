@@ -111,3 +111,40 @@ def test_database_restart_is_503_then_recovers_without_losing_writes(shared_env)
         assert after.status_code == 200
         assert [c["account"] for c in after.json()["data"]] == ["Before"]
         assert requests.get(f"{base}/readyz", timeout=30).status_code == 200
+
+
+def test_two_servers_share_a_plan_budget_and_api_key_revocations(shared_env, tmp_path):
+    """Two clients of one organisation, alternating between two servers, share its plan's
+    budget to the request; an API key revoked on one server stops on the other at once."""
+    assert live.tiergate(shared_env, "setup").returncode == 0
+    other_env = {**shared_env, "INSTANCE_PATH": str(tmp_path / "second")}
+    with live.gunicorn(shared_env) as first, live.gunicorn(other_env) as second:
+        token = requests.post(f"{first}/oauth/token", auth=(CLIENT_ID, SECRET),
+                              data={"grant_type": "client_credentials"}).json()["access_token"]
+        admin = {"Authorization": f"Bearer {token}"}
+        org = requests.post(f"{first}/api/v1/organisations", json={"name": "Plan Co"},
+                            headers=admin).json()["id"]
+        assert requests.put(f"{second}/api/v1/organisations/{org}/plan", headers=admin,
+                            json={"plan": "custom", "limit": 20}).status_code == 200
+        members = []
+        for number in (1, 2):
+            user = requests.post(f"{first}/api/v1/users", headers=admin, json={
+                "name": f"Member {number}", "email": f"m{number}@example.com", "organisation": org,
+                "permissions": [{"permission": "customers:view", "parent": False}]}).json()
+            created = requests.post(f"{first}/api/v1/api-clients", headers=admin,
+                                    json={"name": f"Client {number}", "user": user["id"]}).json()
+            issued = requests.post(f"{second}/oauth/token", data={
+                "grant_type": "client_credentials", "client_id": created["client_id"],
+                "client_secret": created["client_secret"]}).json()
+            members.append({"Authorization": f"Bearer {issued['access_token']}"})
+        calls = zip(cycle((first, second)), cycle(members), range(25), strict=False)
+        statuses = [requests.get(f"{base}/api/v1/customers", headers=headers).status_code
+                    for base, headers, _ in calls]
+        assert statuses == [200] * 20 + [429] * 5
+
+        key = requests.post(f"{first}/api/v1/api-keys", json={"name": "k"}, headers=admin).json()
+        by_key = {"Authorization": f"Bearer {key['key']}"}
+        assert requests.get(f"{second}/api/v1/me", headers=by_key).status_code == 200
+        assert requests.delete(f"{second}/api/v1/api-keys/{key['id']}",
+                               headers=admin).status_code == 204
+        assert requests.get(f"{first}/api/v1/me", headers=by_key).status_code == 401

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate."""
-from app.models.api_client import AccessToken, ApiClient
+from app.models.api_client import AccessToken, ApiClient, SigningKey
+from app.models.api_key import ApiKey
 from app.models.audit import AuditEvent
 from app.models.connection import CompanyProfile, Connection
 from app.models.customer import Customer
@@ -18,9 +19,9 @@ from app.models.ticket import Department, Ticket, TicketMessage
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "Assignment", "AuditEvent", "CompanyProfile",
+    "AccessToken", "Address", "ApiClient", "ApiKey", "Assignment", "AuditEvent", "CompanyProfile",
     "Connection", "Customer", "Department", "Device", "HistoryEntry", "IdempotencyKey", "Invoice",
     "InvoiceCounter", "InvoiceLine", "Lead", "Notification", "Organisation", "Payment", "Product",
-    "Repair", "RepairLabour", "RepairPart", "StockMovement", "StoredFile", "Subscription", "Task",
-    "TaskNote", "Ticket", "TicketMessage", "User", "Vendor",
+    "Repair", "RepairLabour", "RepairPart", "SigningKey", "StockMovement", "StoredFile",
+    "Subscription", "Task", "TaskNote", "Ticket", "TicketMessage", "User", "Vendor",
 ]

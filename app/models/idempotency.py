@@ -11,7 +11,9 @@ class IdempotencyKey(db.Model):
     __tablename__ = "idempotency_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_pk: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
+    # Whose key it is: the API client's, or the API key's that sent the request.
+    client_pk: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
@@ -20,4 +22,5 @@ class IdempotencyKey(db.Model):
     reach_checks: Mapped[list | None] = mapped_column(JSON)
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("client_pk", "key", name="uq_idempotency_client_key"),)
+    __table_args__ = (UniqueConstraint("client_pk", "key", name="uq_idempotency_client_key"),
+                      UniqueConstraint("api_key_id", "key", name="uq_idempotency_api_key_key"))

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     func,
     literal,
     update,
@@ -37,6 +38,11 @@ class Organisation(Timestamps, db.Model):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     linked_account: Mapped[bool] = mapped_column(Boolean, default=False)
     finance_type: Mapped[str] = mapped_column(String(20), default="CREDIT")
+    # Its request budget (app.plans): a plan name, and the requests a minute of a custom one.
+    plan: Mapped[str | None] = mapped_column(String(20))
+    plan_limit: Mapped[int | None] = mapped_column(Integer)
+    # On a root: the tree is a sandbox, demo data to try the API on (app.sandbox).
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id])
 

@@ -101,18 +101,20 @@ class UserById(MethodView):
 @require_scope("users:emulate")
 @no_store
 @blp.response(201, TokenSchema)
-@blp.alt_response(409, description="Already emulating, yourself, or the user is disabled")
+@blp.alt_response(409, description="Already emulating, yourself, the user is disabled, or an API key")
 def emulate(user_id):
     """Emulate a user
 
     A token that acts as this user (in reach, active, not the caller), with the scopes both
     the caller's token and the user hold, expiring no later than the caller's token.
     Revoking it (`POST /oauth/revoke`) ends the emulation; starting and ending are audited.
-    409 while already emulating, for yourself or a disabled user. Needs `users:emulate`.
+    409 while already emulating, for yourself, a disabled user or from an API key. Needs `users:emulate`.
     """
     target = tenancy.get_or_404(User, user_id)
     tenancy.require_covers(target, "emulate")
     token = authenticated_token()
+    if token.is_api_key:
+        fail(409, "An emulation starts from an OAuth access token, not from an API key.")
     if token.emulating:
         fail(409, "End the current emulation before starting another.")
     if target.id == token.user_id:
