@@ -7,10 +7,11 @@ from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
 from app.models.organisation import Address, Organisation, User
 from app.models.payment import Payment
 from app.models.product import Product, StockMovement
+from app.models.quote import Quote, QuoteCounter, QuoteLine
 from app.models.vendor import Vendor
 
 __all__ = [
     "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
-    "Vendor",
+    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "Quote", "QuoteCounter",
+    "QuoteLine", "StockMovement", "User", "Vendor",
 ]

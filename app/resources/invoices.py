@@ -1,5 +1,4 @@
 from datetime import date
-from decimal import Decimal
 
 from flask import make_response
 from flask.views import MethodView
@@ -19,7 +18,7 @@ from app.schemas.invoice import (
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.services import invoicing, stock
+from app.services import documents, invoicing, stock
 from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
 
@@ -68,16 +67,7 @@ class Invoices(MethodView):
         Needs `invoices:write`; accepts an `Idempotency-Key`.
         """
         owner = tenancy.owner_for_create(data.pop("organisation_id", None))
-        customer = invoicing.customer_of(owner.id, data["customer_id"])
-        invoice = Invoice(
-            organisation_id=owner.id, customer_id=customer.id, date=data["date"],
-            due_date=data["due_date"], notes=data.get("notes"), amount_paid=Decimal("0"),
-            status=data.get("status", UNPAID),
-            invoice_number=invoicing.next_invoice_number(owner.id, data["date"].year),
-        )
-        invoicing.set_items(invoice, data["items"])
-        db.session.add(invoice)
-        stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        invoice = invoicing.new_invoice(owner.id, **data, user_id=tenancy.current_user().id)
         db.session.commit()
         return invoice
 
@@ -109,12 +99,12 @@ class InvoiceById(MethodView):
         """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
         status = data.pop("status", None)
-        changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
+        changes = {field: value for field, value in data.items()
+                   if not documents.unchanged(invoice, field, value)}
         if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
         if "customer_id" in changes:
-            invoice.customer_id = invoicing.customer_of(invoice.organisation_id,
-                                                        changes.pop("customer_id")).id
+            invoice.customer_id = documents.customer_of(invoice, changes.pop("customer_id")).id
         lines_changed = "items" in changes
         if lines_changed:
             invoicing.set_items(invoice, changes.pop("items"))
@@ -134,19 +124,6 @@ class InvoiceById(MethodView):
         return invoice
 
     patch = put
-
-
-LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
-
-
-def _same(invoice: Invoice, field: str, value) -> bool:
-    """Whether `value` is what `invoice` already has; items only when every line is
-    given in full (as GET shows it) and equal."""
-    if field != "items":
-        return getattr(invoice, field) == value
-    return len(value) == len(invoice.items) and all(
-        set(sent) == set(LINE_FIELDS) and all(sent[key] == getattr(line, key) for key in LINE_FIELDS)
-        for sent, line in zip(value, invoice.items, strict=True))
 
 
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
