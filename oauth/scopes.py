@@ -17,6 +17,7 @@ RESOURCES = (
     ("products", "products, services and stock"),
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),
+    ("quotes", "quotes, their PDFs and their conversion to invoices"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

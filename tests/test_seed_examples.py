@@ -47,6 +47,19 @@ SEED_INVOICE = """{
     "notes": "Payment due within 30 days"
 }"""
 
+# 001, "Create Quote"
+SEED_QUOTE = """{
+    "customer_id": 1,
+    "valid_until": "2024-02-15",
+    "items": [
+        {
+            "description": "Consulting Services",
+            "amount": 2000.00,
+            "qty": 1
+        }
+    ]
+}"""
+
 # 001, "Create Product"
 SEED_PRODUCT = """{
     "name": "Web Hosting",
@@ -73,17 +86,6 @@ SEED_ABSENT = [
     "category_id": 1,
     "description": "Website Development Payment",
     "date": "2024-01-15"
-}"""),
-    ("/quotes", """{
-    "customer_id": 1,
-    "valid_until": "2024-02-15",
-    "items": [
-        {
-            "description": "Consulting Services",
-            "amount": 2000.00,
-            "qty": 1
-        }
-    ]
 }"""),
     ("/tickets", """{
     "customer_id": 1,
@@ -149,6 +151,16 @@ def test_001_create_customer_then_invoice_for_it(client, headers):
     assert (invoice.json["total"], invoice.json["invoice_number"]) == ("1500.00", "INV-2024-0001")
     assert invoice.json["notes"] == "Payment due within 30 days"
     assert invoice.json["status"] == "Overdue"  # due 2024-02-15, unpaid
+
+
+def test_001_create_quote(client, headers):
+    send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    response = send(client, "POST", "/quotes", SEED_QUOTE, headers)
+    assert response.status_code == 201, response.json
+    quote = response.json
+    assert (quote["total"], quote["items"][0]["qty"]) == ("2000.00", "1.000")
+    assert quote["quote_number"] == f"QUO-{date.today().year}-0001"  # dated today
+    assert quote["status"] == "Expired"  # valid until 2024-02-15
 
 
 def test_001_create_product(client, headers):

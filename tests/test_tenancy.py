@@ -25,6 +25,8 @@ from app.models import (
     Organisation,
     Payment,
     Product,
+    Quote,
+    QuoteLine,
     User,
     Vendor,
 )
@@ -88,6 +90,21 @@ def _payment(org):
     db.session.add(payment)
     db.session.flush()
     return payment
+
+
+# issue 15: factories
+def _quote(org):
+    quote = Quote(organisation_id=org.id, customer_id=_customer(org).id,
+                  quote_number=f"QUO-T-{org.id}", date=date(2026, 1, 1),
+                  valid_until=date(2099, 1, 1), status="Draft", subtotal=Decimal("10"),
+                  tax=Decimal("0"), total=Decimal("10"))
+    quote.items.append(QuoteLine(position=1, description="Work", qty=Decimal("1"),
+                                 amount=Decimal("10"), tax_rate=Decimal("0"),
+                                 line_total=Decimal("10"), line_tax=Decimal("0")))
+    db.session.add(quote)
+    db.session.flush()
+    return quote
+# end issue 15
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
@@ -192,6 +209,23 @@ ENDPOINTS = [
     Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda i: f"/api/v1/payments?invoice_id={i.id}", 200,
              make_target=_invoice, refused=422),
+    # issue 15
+    Endpoint("GET", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote),
+    Endpoint("GET", lambda q: f"/api/v1/quotes/{q.id}/pdf", 200, make_target=_quote),
+    Endpoint("PUT", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote,
+             body=lambda q: {"notes": "Changed"}),
+    Endpoint("PATCH", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote,
+             body=lambda q: {"status": "Sent"}),
+    Endpoint("POST", lambda q: f"/api/v1/quotes/{q.id}/convert", 201, make_target=_quote,
+             body=lambda q: {"issue": True}),
+    Endpoint("POST", lambda c: "/api/v1/quotes", 201, make_target=_customer,
+             body=lambda c: {"customer_id": c.id, "valid_until": "2099-01-01",
+                             "items": INVOICE_BODY["items"], "organisation": c.organisation_id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/quotes?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/quotes?customer_id={c.id}", 200,
+             make_target=_customer, refused=422),
+    # end issue 15
 ]
 
 
@@ -302,6 +336,9 @@ LISTS = [
     ("/api/v1/products/low-stock", _product),
     ("/api/v1/invoices", _invoice),
     ("/api/v1/payments", _payment),
+    # issue 15
+    ("/api/v1/quotes", _quote),
+    # end issue 15
 ]
 
 

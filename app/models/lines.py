@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.money import MoneyColumn, QuantityColumn
 
@@ -18,10 +18,7 @@ class LineColumns:
     tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     line_total: Mapped[Decimal] = mapped_column(MoneyColumn())
     line_tax: Mapped[Decimal] = mapped_column(MoneyColumn())
-
-    @declared_attr
-    def product_id(cls) -> Mapped[int | None]:  # noqa: N805
-        return mapped_column(ForeignKey("products.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
 
 
 class TotalsColumns:
@@ -35,9 +32,6 @@ class TotalsColumns:
 class CounterColumns:
     """The last number used per organisation and year (see documents.next_number)."""
 
-    @declared_attr
-    def organisation_id(cls) -> Mapped[int]:  # noqa: N805
-        return mapped_column(ForeignKey("organisations.id"), primary_key=True)
-
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)

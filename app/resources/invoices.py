@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask import make_response
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
@@ -9,7 +8,7 @@ from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Invoice, Organisation
+from app.models import Customer, Invoice
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
 from app.pagination import page_of, paginate, within_dates
 from app.schemas.invoice import (
@@ -19,7 +18,7 @@ from app.schemas.invoice import (
     InvoiceUpdateSchema,
 )
 from app.services import documents, invoicing, stock
-from app.services.invoice_pdf import render_invoice
+from app.services.invoice_pdf import pdf_download, pdf_response, render_invoice, with_parties
 from oauth.protector import require_scope
 
 blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices and their PDFs")
@@ -128,10 +127,7 @@ class InvoiceById(MethodView):
 
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="The invoice as a PDF document", headers={"Content-Disposition": {
-                  "description": "A download, named after the invoice number",
-                  "schema": {"type": "string", "example": 'attachment; filename="INV-2026-0001.pdf"'}}})
+@blp.response(200, **pdf_response("The invoice as a PDF document", "INV-2026-0001"))
 def invoice_pdf(invoice_id):
     """Download an invoice as a PDF
 
@@ -139,11 +135,4 @@ def invoice_pdf(invoice_id):
     (`Content-Disposition: attachment`). Needs `invoices:read`; 404 when it is out of reach.
     """
     invoice = tenancy.get_or_404(Invoice, invoice_id)
-    organisation = db.session.get(Organisation, invoice.organisation_id)
-    customer = db.session.get(Customer, invoice.customer_id)
-    response = make_response(render_invoice(invoice, organisation, customer))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.invoice_number}.pdf"'
-    return response
-
-
+    return pdf_download(render_invoice(*with_parties(invoice)), invoice.invoice_number)
