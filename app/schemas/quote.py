@@ -60,7 +60,8 @@ class QuoteConvertSchema(Schema):
     """How to make the invoice."""
 
     issue = StrictBoolean(load_default=False, metadata={
-        "description": "true: the invoice is issued (Unpaid); false (default): a Draft"})
+        "description": "true: the invoice is issued (Unpaid); false (default): a Draft",
+        "example": True})
     date = ma.fields.Date(metadata={"description": "The invoice date; default: today"})
     due_date = ma.fields.Date(metadata={
         "description": "Default: 30 days after the invoice date"})
