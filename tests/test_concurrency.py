@@ -101,3 +101,29 @@ def test_crossing_moves_leave_a_consistent_tree(api, server_env):
         parent = by_id.get(org.parent_id)
         assert org.path == (parent.path if parent else "/") + f"{org.id}/", org
         assert org.depth == (parent.depth + 1 if parent else 0), org
+
+
+# issue 15
+def test_concurrent_conversions_make_one_invoice(api):
+    base, session = api
+    customer_id = _customer(base, session)
+    quote = session.post(f"{base}/api/v1/quotes", json={
+        "customer_id": customer_id, "valid_until": "2099-01-01",
+        "items": [{"description": "Work", "qty": "1", "amount": "100.00"}]}).json()
+
+    def convert(_):
+        response = session.post(f"{base}/api/v1/quotes/{quote['id']}/convert",
+                                json={"issue": True}, timeout=60)
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(convert, range(12)))
+    made = [body for status, body in results if status == 201]
+    assert len(made) == 1, results
+    refused = [body for status, body in results if status != 201]
+    assert {(body["status"], body["code"], body["invoice_id"]) for body in refused} == {
+        (409, "already_converted", made[0]["id"])}
+    invoices = session.get(f"{base}/api/v1/invoices", params={"customer_id": customer_id}).json()
+    assert [invoice["id"] for invoice in invoices["data"]] == [made[0]["id"]]
+    assert session.get(f"{base}/api/v1/quotes/{quote['id']}").json()["invoice_id"] == made[0]["id"]
+# end issue 15
