@@ -47,6 +47,7 @@ def from_environment() -> dict:
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
+        "DEFAULT_CURRENCY": os.environ.get("DEFAULT_CURRENCY", "GBP"),
     }
 
 

@@ -18,6 +18,9 @@ RESOURCES = (
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),
     ("quotes", "quotes, their PDFs and their conversion to invoices"),
+    ("accounts", "bank and cash accounts"),
+    ("categories", "income and expense categories"),
+    ("transactions", "income and expense transactions"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

@@ -60,6 +60,16 @@ SEED_QUOTE = """{
     ]
 }"""
 
+# 001, "Record Transaction"
+SEED_TRANSACTION = """{
+    "type": "Income",
+    "account_id": 1,
+    "amount": 1500.00,
+    "category_id": 1,
+    "description": "Website Development Payment",
+    "date": "2024-01-15"
+}"""
+
 # 001, "Create Product"
 SEED_PRODUCT = """{
     "name": "Web Hosting",
@@ -79,14 +89,6 @@ SEED_USER = """{
 
 # 001: resources this API does not have (README, "Using the API", lists those it has).
 SEED_ABSENT = [
-    ("/transactions", """{
-    "type": "Income",
-    "account_id": 1,
-    "amount": 1500.00,
-    "category_id": 1,
-    "description": "Website Development Payment",
-    "date": "2024-01-15"
-}"""),
     ("/tickets", """{
     "customer_id": 1,
     "subject": "Technical Support Required",
@@ -161,6 +163,26 @@ def test_001_create_quote(client, headers):
     assert (quote["total"], quote["items"][0]["qty"]) == ("2000.00", "1.000")
     assert quote["quote_number"] == f"QUO-{date.today().year}-0001"  # dated today
     assert quote["status"] == "Expired"  # valid until 2024-02-15
+
+
+def test_001_record_transaction(client, headers):
+    account = send(client, "POST", "/accounts", '{"name": "Bank", "type": "bank"}', headers)
+    category = send(client, "POST", "/categories", '{"name": "Sales", "type": "Income"}', headers)
+    assert (account.json["id"], category.json["id"]) == (1, 1)  # the example's ids
+    response = send(client, "POST", "/transactions", SEED_TRANSACTION, headers)
+    assert response.status_code == 201, response.json
+    assert (response.json["amount"], response.json["date"]) == ("1500.00", "2024-01-15")
+    assert client.get("/api/v1/accounts/1", headers=headers).json["balance"] == "1500.00"
+
+
+def test_001_list_transactions_parameters(client, headers):
+    send(client, "POST", "/accounts", '{"name": "Bank", "type": "bank"}', headers)
+    send(client, "POST", "/categories", '{"name": "Sales", "type": "Income"}', headers)
+    recorded = send(client, "POST", "/transactions", SEED_TRANSACTION, headers).json
+    response = client.get("/api/v1/transactions?type=Income&account_id=1&date_from=2024-01-01"
+                          "&date_to=2024-01-31", headers=headers)
+    assert response.status_code == 200, response.json
+    assert [t["id"] for t in response.json["data"]] == [recorded["id"]]
 
 
 def test_001_create_product(client, headers):

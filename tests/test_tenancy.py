@@ -18,8 +18,10 @@ from app import tenancy
 from app.bootstrap import create_client
 from app.extensions import db
 from app.models import (
+    Account,
     Address,
     ApiClient,
+    Category,
     Customer,
     Invoice,
     Organisation,
@@ -27,6 +29,7 @@ from app.models import (
     Product,
     Quote,
     QuoteLine,
+    Transaction,
     User,
     Vendor,
 )
@@ -104,6 +107,29 @@ def _quote(org):
     db.session.add(quote)
     db.session.flush()
     return quote
+
+
+def _account(org):
+    account = Account(organisation_id=org.id, name=f"Bank of {org.name}", type="bank",
+                      currency="GBP", opening_balance=Decimal("0"))
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def _category(org):
+    category = Category(organisation_id=org.id, name=f"Sales of {org.name}", type="Income")
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def _transaction(org):
+    transaction = Transaction(organisation_id=org.id, account_id=_account(org).id, type="Income",
+                              amount=Decimal("5"), date=date(2026, 1, 2))
+    db.session.add(transaction)
+    db.session.flush()
+    return transaction
 # end issue 15
 
 
@@ -225,6 +251,29 @@ ENDPOINTS = [
     Endpoint("GET", lambda o: f"/api/v1/quotes?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda c: f"/api/v1/quotes?customer_id={c.id}", 200,
              make_target=_customer, refused=422),
+    Endpoint("GET", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account),
+    Endpoint("PUT", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account,
+             body=lambda a: {"name": "Renamed"}),
+    Endpoint("PATCH", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account,
+             body=lambda a: {"default": True}),
+    Endpoint("POST", lambda o: "/api/v1/accounts", 201,
+             body=lambda o: {"name": "Bank", "type": "bank", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/accounts?organisation={o.id}", 200, refused=422),
+    Endpoint("POST", lambda o: "/api/v1/categories", 201,
+             body=lambda o: {"name": "Sales", "type": "Income", "organisation": o.id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/categories?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda t: f"/api/v1/transactions/{t.id}", 200, make_target=_transaction),
+    Endpoint("POST", lambda t: f"/api/v1/transactions/{t.id}/void", 201,
+             make_target=_transaction),
+    Endpoint("POST", lambda a: "/api/v1/transactions", 201, make_target=_account,
+             body=lambda a: {"type": "Expense", "account_id": a.id, "amount": "2.50",
+                             "date": "2026-01-03"}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/transactions?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda a: f"/api/v1/transactions?account_id={a.id}", 200,
+             make_target=_account, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/transactions?category_id={c.id}", 200,
+             make_target=_category, refused=422),
     # end issue 15
 ]
 
@@ -338,6 +387,9 @@ LISTS = [
     ("/api/v1/payments", _payment),
     # issue 15
     ("/api/v1/quotes", _quote),
+    ("/api/v1/accounts", _account),
+    ("/api/v1/categories", _category),
+    ("/api/v1/transactions", _transaction),
     # end issue 15
 ]
 
