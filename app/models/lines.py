@@ -22,8 +22,9 @@ class LineColumns:
 
 
 class TotalsColumns:
-    """The sums of a document's lines."""
+    """The sums of a document's lines, in its currency."""
 
+    currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     tax: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))

@@ -102,6 +102,8 @@ class InvoiceById(MethodView):
                    if not documents.unchanged(invoice, field, value)}
         if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
+        if "currency" in changes:
+            invoicing.require_no_payments(invoice)
         if "customer_id" in changes:
             invoice.customer_id = documents.customer_of(invoice, changes.pop("customer_id")).id
         lines_changed = "items" in changes

@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOID
 from app.money import Money
 from app.pagination import ListArgs
-from app.schemas.common import Id, Schema, Text
+from app.schemas.common import CurrencyCode, Id, Schema, Text
 from app.schemas.lines import Lines
 
 STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)
@@ -21,6 +21,8 @@ class InvoiceSchema(Schema):
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-15"})
     due_date = ma.fields.Date(required=True, metadata={"example": "2026-02-15"})
     items = Lines(required=True)
+    currency = CurrencyCode(metadata={
+        "description": "Of the amounts; default: the server's DEFAULT_CURRENCY"})
     notes = Text(5000, allow_none=True, metadata={"example": "Payment due within 30 days"})
     status = ma.fields.String(
         attribute="display_status", dump_only=True,

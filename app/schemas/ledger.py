@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.models.ledger import ACCOUNT_TYPES, TYPES
 from app.money import Money
 from app.pagination import ListArgs
-from app.schemas.common import FullMatch, Id, Schema, StrictBoolean, Text
+from app.schemas.common import CurrencyCode, Id, Schema, StrictBoolean, Text
 
 OWNER = {"description": "Owning organisation (in reach); default: the caller's"}
 
@@ -14,9 +14,9 @@ class AccountSchema(Schema):
     organisation = Id(attribute="organisation_id", metadata=OWNER)
     name = Text(200, required=True, metadata={"example": "Business current account"})
     type = ma.fields.String(required=True, validate=ma.validate.OneOf(ACCOUNT_TYPES))
-    currency = ma.fields.String(validate=FullMatch(r"[A-Z]{3}"), metadata={
-        "description": "ISO 4217 code; default: the server's DEFAULT_CURRENCY. Fixed once the "
-                       "account has transactions", "example": "GBP"})
+    currency = CurrencyCode(metadata={
+        "description": "Default: the server's DEFAULT_CURRENCY. Fixed once the account has "
+                       "transactions"})
     opening_balance = Money(signed=True, metadata={
         "description": "Default 0", "example": "1000.00"})
     default = StrictBoolean(metadata={

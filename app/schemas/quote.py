@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.models.quote import DRAFT, SENT, STATUSES
 from app.money import Money
 from app.pagination import ListArgs
-from app.schemas.common import Id, Schema, StrictBoolean, Text
+from app.schemas.common import CurrencyCode, Id, Schema, StrictBoolean, Text
 from app.schemas.lines import Lines
 
 
@@ -19,6 +19,8 @@ class QuoteSchema(Schema):
     date = ma.fields.Date(metadata={"description": "Default: today", "example": "2026-01-15"})
     valid_until = ma.fields.Date(required=True, metadata={"example": "2026-02-15"})
     items = Lines(required=True)
+    currency = CurrencyCode(metadata={
+        "description": "Of the amounts; default: the server's DEFAULT_CURRENCY"})
     notes = Text(5000, allow_none=True, metadata={"example": "Valid for 30 days"})
     status = ma.fields.String(
         attribute="display_status", dump_only=True,

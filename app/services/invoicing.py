@@ -15,11 +15,12 @@ def next_invoice_number(organisation_id: int, year: int) -> str:
 
 def new_invoice(organisation_id: int, *, customer_id: int, date: date, due_date: date,
                 items: list[dict], notes: str | None = None, status: str = UNPAID,
-                user_id: int) -> Invoice:
+                currency: str | None = None, user_id: int) -> Invoice:
     """A new invoice with its next number, lines and totals, taking stock if issued
     (added to the session, not committed)."""
     invoice = Invoice(organisation_id=organisation_id, date=date, due_date=due_date, notes=notes,
-                      amount_paid=Decimal("0"), status=status)
+                      amount_paid=Decimal("0"), status=status,
+                      currency=currency or documents.default_currency())
     invoice.customer_id = documents.customer_of(invoice, customer_id).id
     invoice.invoice_number = next_invoice_number(organisation_id, date.year)
     set_items(invoice, items)
@@ -62,3 +63,8 @@ def change_status(invoice: Invoice, target: str) -> None:
 def require_editable_items(invoice: Invoice) -> None:
     if invoice.status in (PAID, VOID):
         fail(409, f"The items of a {invoice.status.lower()} invoice cannot change.")
+
+
+def require_no_payments(invoice: Invoice) -> None:
+    if invoice.amount_paid > 0:
+        fail(409, "The currency of an invoice with payments cannot change.")

@@ -3,7 +3,6 @@ the income transaction of every payment, in the payment's own database transacti
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import exists, select, update
 
 from app import tenancy
@@ -12,6 +11,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Account, Category, Invoice, Payment, Transaction
 from app.models.ledger import INCOME
+from app.services import documents
 
 PAYMENT_ACCOUNT_NAME = "Cash"  # the account a payment makes where its organisation has none
 
@@ -22,7 +22,7 @@ def new_account(organisation_id: int, data: dict) -> Account:
     has_default = db.session.scalar(select(exists().where(
         Account.organisation_id == organisation_id, Account.default)))
     account = Account(organisation_id=organisation_id, name=data["name"], type=data["type"],
-                      currency=data.get("currency") or current_app.config["DEFAULT_CURRENCY"],
+                      currency=data.get("currency") or documents.default_currency(),
                       opening_balance=data.get("opening_balance") or Decimal("0"),
                       default=bool(data.get("default")) or not has_default)
     db.session.add(account)
@@ -97,7 +97,7 @@ def void(transaction: Transaction) -> Transaction:
 def record_payment_income(payment: Payment, invoice: Invoice, account_id: int | None) -> None:
     """The payment's income transaction, into ``account_id`` (an account of the invoice's
     organisation) or the organisation's default account (made if it has none)."""
-    account = _payment_account(invoice.organisation_id, account_id)
+    account = _payment_account(invoice, account_id)
     payment.account_id = account.id
     db.session.flush()  # the payment's id
     db.session.add(Transaction(
@@ -106,13 +106,19 @@ def record_payment_income(payment: Payment, invoice: Invoice, account_id: int | 
         description=f"Payment for invoice {invoice.invoice_number}"))
 
 
-def _payment_account(organisation_id: int, account_id: int | None) -> Account:
+def _payment_account(invoice: Invoice, account_id: int | None) -> Account:
+    """The account named, else the default one, else a new one; in the invoice's currency."""
     if account_id is not None:
         account = db.session.get(Account, account_id)
-        if account is None or account.organisation_id != organisation_id:
+        if account is None or account.organisation_id != invoice.organisation_id:
             fail(422, "The account must belong to the invoice's organisation.",
                  errors={"account_id": "Account not found in this organisation."})
-        return account
-    account = db.session.scalar(select(Account).where(
-        Account.organisation_id == organisation_id, Account.default))
-    return account or new_account(organisation_id, {"name": PAYMENT_ACCOUNT_NAME, "type": "cash"})
+    else:
+        account = db.session.scalar(select(Account).where(
+            Account.organisation_id == invoice.organisation_id, Account.default)) or new_account(
+            invoice.organisation_id, {"name": PAYMENT_ACCOUNT_NAME, "type": "cash",
+                                      "currency": invoice.currency})
+    if account.currency != invoice.currency:
+        fail(422, f"The invoice is in {invoice.currency}, the account in {account.currency}.",
+             errors={"account_id": f"Name an account in {invoice.currency}."})
+    return account

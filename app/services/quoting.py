@@ -35,7 +35,8 @@ def new_quote(organisation_id: int, data: dict) -> Quote:
     today unless ``date`` is given (added to the session, not committed)."""
     quote = Quote(organisation_id=organisation_id, date=data.get("date") or date.today(),
                   valid_until=data["valid_until"], notes=data.get("notes"),
-                  status=data.get("status", DRAFT))
+                  status=data.get("status", DRAFT),
+                  currency=data.get("currency") or documents.default_currency())
     quote.customer_id = documents.customer_of(quote, data["customer_id"]).id
     quote.quote_number = documents.next_number(QuoteCounter, "QUO", organisation_id,
                                                quote.date.year)
@@ -94,6 +95,7 @@ def convert(quote: Quote, options: dict):
     invoice = invoicing.new_invoice(
         quote.organisation_id, customer_id=quote.customer_id, date=invoice_date,
         due_date=due_date, items=documents.lines_as_sent(quote), notes=quote.notes,
+        currency=quote.currency,
         status=UNPAID if options["issue"] else DRAFT_INVOICE, user_id=tenancy.current_user().id)
     db.session.flush()
     quote.invoice_id, quote.status = invoice.id, CONVERTED

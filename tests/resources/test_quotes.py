@@ -135,12 +135,12 @@ def test_a_draft_quote_changes_its_lines_and_totals(client, headers):
 
 
 def test_convert_makes_a_draft_invoice_of_the_lines(client, headers):
-    quote = make_quote(client, headers, items=ITEMS, notes="Thanks")
+    quote = make_quote(client, headers, items=ITEMS, notes="Thanks", currency="EUR")
     response = client.post(f"/api/v1/quotes/{quote['id']}/convert", json={}, headers=headers)
     assert response.status_code == 201, response.json
     invoice = response.json
-    assert (invoice["status"], invoice["customer_id"], invoice["notes"]) == (
-        "Draft", quote["customer_id"], "Thanks")
+    assert (invoice["status"], invoice["customer_id"], invoice["notes"], invoice["currency"]) == (
+        "Draft", quote["customer_id"], "Thanks", "EUR")
     assert invoice["items"] == quote["items"]
     assert [invoice[key] for key in TOTALS] == [quote[key] for key in TOTALS]
     today = date.today()

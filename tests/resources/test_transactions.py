@@ -168,3 +168,15 @@ def test_currency_is_fixed_once_there_are_transactions(client, headers):
     assert client.put(url, json={"currency": "EUR"}, headers=headers).status_code == 409
     assert client.put(url, json={"currency": "USD", "name": "Main"},
                       headers=headers).status_code == 200
+
+
+def test_a_payment_goes_to_an_account_in_the_invoices_currency(client, headers):
+    euros = account(client, headers, currency="EUR")  # the default account
+    invoice = make_invoice(client, headers)
+    assert invoice["currency"] == "GBP"
+    refused = pay(client, headers, invoice["id"], "1.00")
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"account_id": "Name an account in GBP."}
+    euro_invoice = make_invoice(client, headers, currency="EUR")
+    assert pay(client, headers, euro_invoice["id"], "2.00").status_code == 201
+    assert balance(client, headers, euros["id"]) == "2.00"

@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('subtotal', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('tax', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('total', sa.Numeric(precision=14, scale=2), nullable=False),
@@ -122,6 +123,11 @@ def upgrade():
         batch_op.create_index('ix_transactions_org_date', ['organisation_id', 'date'], unique=False)
         batch_op.create_index('ix_transactions_org_id', ['organisation_id', 'id'], unique=False)
 
+    # invoices made before currencies were in the default's, GBP
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('currency', sa.String(length=3), nullable=False,
+                                      server_default='GBP'))
+
     # existing payments name no account and recorded no transaction
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('account_id', sa.Integer(), nullable=True))
@@ -132,6 +138,9 @@ def downgrade():
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_constraint('fk_payments_account_id', type_='foreignkey')
         batch_op.drop_column('account_id')
+
+    with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_column('currency')
 
     with op.batch_alter_table('transactions', schema=None) as batch_op:
         batch_op.drop_index('ix_transactions_org_id')
