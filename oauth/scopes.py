@@ -21,6 +21,7 @@ RESOURCES = (
     ("accounts", "bank and cash accounts"),
     ("categories", "income and expense categories"),
     ("transactions", "income and expense transactions"),
+    ("reports", "financial reports (reports:write allows nothing yet)"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

@@ -207,9 +207,15 @@ def test_001_resources_this_api_does_not_have(client, headers, path, body):
     assert response.mimetype == "application/problem+json"
 
 
-def test_001_reports_do_not_exist(client, headers):
-    assert client.get("/api/v1/reports/financial?year=2024&month=1",
-                      headers=headers).status_code == 404
+def test_001_financial_report_parameters(client, headers):
+    send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    send(client, "POST", "/invoices", SEED_INVOICE, headers)
+    response = client.get("/api/v1/reports/financial?year=2024&month=1", headers=headers)
+    assert response.status_code == 200, response.json
+    assert response.json["period"] == {"from": "2024-01-01", "to": "2024-02-01"}
+    assert response.json["totals"] == [{
+        "currency": "GBP", "income": "1500.00", "expenses": "0.00", "profit": "1500.00",
+        "outstanding_invoices": "1500.00"}]
 
 
 def test_001_list_customers_parameters(client, headers):

@@ -274,6 +274,10 @@ ENDPOINTS = [
              make_target=_account, refused=422),
     Endpoint("GET", lambda c: f"/api/v1/transactions?category_id={c.id}", 200,
              make_target=_category, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/reports/financial?organisation={o.id}", 200,
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/reports/financial?organisation={o.id}"
+                              "&include_descendants=true&basis=cash", 200, refused=422),
     # end issue 15
 ]
 
