@@ -11,10 +11,16 @@ from app.extensions import db
 def create(model, data: dict, *, owner_field: str = "organisation"):
     """A new ``model`` in the organisation named by ``owner_field`` (in reach), or the
     caller's; ``data`` is the loaded body, its ``organisation_id`` the owner's id."""
+    record = add(model, data, owner_field=owner_field)
+    db.session.commit()
+    return record
+
+
+def add(model, data: dict, *, owner_field: str = "organisation"):
+    """``create`` without the commit, for a step of a larger transaction (a batch)."""
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
-    db.session.commit()
     return record
 
 

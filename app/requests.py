@@ -45,11 +45,15 @@ def check_request():
         fail(400, "Parameters may not contain NUL characters.")
     if request.method not in BODY_METHODS:
         return
-    body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
-    if request.content_length is None and len(body) >= current_app.config["MAX_CONTENT_LENGTH"]:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    try:
+        body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
+    except RequestEntityTooLarge:
+        fail(413, f"The request body is over the limit of {limit} bytes.")
+    if request.content_length is None and len(body) >= limit:
         # A chunked body is cut at the limit, not refused, by werkzeug: what reaches the
         # limit was (almost surely) longer.
-        raise RequestEntityTooLarge()
+        fail(413, f"The request body is over the limit of {limit} bytes.")
     if not body and not request.content_length:  # (a parsed form leaves no raw data)
         return
     if is_oauth_request():

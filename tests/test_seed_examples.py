@@ -70,6 +70,20 @@ SEED_TRANSACTION = """{
     "date": "2024-01-15"
 }"""
 
+# 001, "Batch Create Customers"
+SEED_BATCH = """{
+    "customers": [
+        {
+            "account": "Customer 1",
+            "email": "customer1@example.com"
+        },
+        {
+            "account": "Customer 2",
+            "email": "customer2@example.com"
+        }
+    ]
+}"""
+
 # 001, "Create Product"
 SEED_PRODUCT = """{
     "name": "Web Hosting",
@@ -107,18 +121,6 @@ SEED_ABSENT = [
     ("/webhooks", """{
     "url": "https://your-domain.com/webhook",
     "events": ["invoice.created", "payment.received"]
-}"""),
-    ("/batch/customers", """{
-    "customers": [
-        {
-            "account": "Customer 1",
-            "email": "customer1@example.com"
-        },
-        {
-            "account": "Customer 2",
-            "email": "customer2@example.com"
-        }
-    ]
 }"""),
 ]
 
@@ -183,6 +185,15 @@ def test_001_list_transactions_parameters(client, headers):
                           "&date_to=2024-01-31", headers=headers)
     assert response.status_code == 200, response.json
     assert [t["id"] for t in response.json["data"]] == [recorded["id"]]
+
+
+def test_001_batch_create_customers(client, headers):
+    response = send(client, "POST", "/batch/customers", SEED_BATCH, headers)
+    assert response.status_code == 200, response.json
+    assert response.json == {"results": [{"index": 0, "status": 201, "id": 1},
+                                         {"index": 1, "status": 201, "id": 2}],
+                             "created": 2, "failed": 0}
+    assert client.get("/api/v1/customers/2", headers=headers).json["account"] == "Customer 2"
 
 
 def test_001_create_product(client, headers):

@@ -278,6 +278,15 @@ ENDPOINTS = [
              refused=422),
     Endpoint("GET", lambda o: f"/api/v1/reports/financial?organisation={o.id}"
                               "&include_descendants=true&basis=cash", 200, refused=422),
+    Endpoint("POST", lambda o: "/api/v1/batch/customers?atomic=true", 200,
+             body=lambda o: {"customers": [{"account": "New", "organisation": o.id}]},
+             refused=422),
+    Endpoint("POST", lambda o: "/api/v1/batch/products?atomic=true", 200,
+             body=lambda o: {"products": [{"name": "New", "price": "1.00", "organisation": o.id}]},
+             refused=422),
+    Endpoint("POST", lambda c: "/api/v1/batch/invoices?atomic=true", 200, make_target=_customer,
+             body=lambda c: {"invoices": [{**INVOICE_BODY, "customer_id": c.id,
+                                           "organisation": c.organisation_id}]}, refused=422),
     # end issue 15
 ]
 
@@ -332,7 +341,9 @@ def _scope_needed(endpoint, target) -> str:
     path = endpoint.url(target).partition("?")[0]
     if path.endswith("/emulation"):
         return "users:emulate"
-    return f"{path.split('/')[3]}:{'read' if endpoint.method == 'GET' else 'write'}"
+    parts = path.split("/")
+    resource = parts[4] if parts[3] == "batch" else parts[3]  # /api/v1/batch/<resources>
+    return f"{resource}:{'read' if endpoint.method == 'GET' else 'write'}"
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

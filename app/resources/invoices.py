@@ -65,8 +65,7 @@ class Invoices(MethodView):
         for the invoice's year, without gaps. It starts `Unpaid`, or `Draft` if `status` says so.
         Needs `invoices:write`; accepts an `Idempotency-Key`.
         """
-        owner = tenancy.owner_for_create(data.pop("organisation_id", None))
-        invoice = invoicing.new_invoice(owner.id, **data, user_id=tenancy.current_user().id)
+        invoice = invoicing.create(data)
         db.session.commit()
         return invoice
 

@@ -80,3 +80,8 @@ def CurrencyCode(**kwargs):  # noqa: N802
     metadata = {"example": "GBP", **kwargs.pop("metadata", {})}
     return ma.fields.String(validate=FullMatch(
         r"^[A-Z]{3}$", error="Use an ISO 4217 code such as GBP."), metadata=metadata, **kwargs)
+
+
+def QueryFlag(**kwargs):  # noqa: N802
+    """A query-string boolean: true or false, nothing else."""
+    return ma.fields.Boolean(truthy={"true"}, falsy={"false"}, load_default=False, **kwargs)

@@ -3,7 +3,7 @@ from datetime import date
 import marshmallow as ma
 
 from app.money import Money
-from app.schemas.common import UNKNOWN_PARAMETER, CurrencyCode, Id, Schema
+from app.schemas.common import UNKNOWN_PARAMETER, CurrencyCode, Id, QueryFlag, Schema
 
 BASES = ("accrual", "cash")
 
@@ -24,7 +24,7 @@ class FinancialReportArgs(Schema):
         "description": "accrual (default): income invoiced; cash: income received"})
     organisation = Id(strict=False, metadata={
         "description": "The organisation reported on (in reach); default: the caller's"})
-    include_descendants = ma.fields.Boolean(load_default=False, metadata={
+    include_descendants = QueryFlag(metadata={
         "description": "Add the organisation's descendants in the caller's reach"})
 
     @ma.validates_schema

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from app import tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, InvoiceCounter, InvoiceLine
@@ -11,6 +12,13 @@ from app.services import documents, stock
 
 def next_invoice_number(organisation_id: int, year: int) -> str:
     return documents.next_number(InvoiceCounter, "INV", organisation_id, year)
+
+
+def create(data: dict) -> Invoice:
+    """An invoice from a loaded create body, in the organisation it names (in reach) or the
+    caller's (added, not committed)."""
+    owner = tenancy.owner_for_create(data.pop("organisation_id", None))
+    return new_invoice(owner.id, **data, user_id=tenancy.current_user().id)
 
 
 def new_invoice(organisation_id: int, *, customer_id: int, date: date, due_date: date,
