@@ -4,7 +4,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.money import MoneyColumn, QuantityColumn
+from app.money import MoneyColumn, QuantityColumn, default_currency
 
 
 class LineColumns:
@@ -24,7 +24,7 @@ class LineColumns:
 class TotalsColumns:
     """The sums of a document's lines, in its currency."""
 
-    currency: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3), default=default_currency)
     subtotal: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     tax: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))

@@ -2,7 +2,6 @@
 products they may name, and lines with their rounding and totals."""
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,10 +31,6 @@ def next_number(counter, prefix: str, organisation_id: int, year: int) -> str:
         .returning(counter.last)
     )
     return f"{prefix}-{year}-{last:04d}"
-
-
-def default_currency() -> str:
-    return current_app.config["DEFAULT_CURRENCY"]
 
 
 def _noun(document) -> str:

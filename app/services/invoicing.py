@@ -7,6 +7,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, InvoiceCounter, InvoiceLine
 from app.models.invoice import DRAFT, PAID, PARTIALLY_PAID, UNPAID, VOID
+from app.money import default_currency
 from app.services import documents, stock
 
 
@@ -28,7 +29,7 @@ def new_invoice(organisation_id: int, *, customer_id: int, date: date, due_date:
     (added to the session, not committed)."""
     invoice = Invoice(organisation_id=organisation_id, date=date, due_date=due_date, notes=notes,
                       amount_paid=Decimal("0"), status=status,
-                      currency=currency or documents.default_currency())
+                      currency=currency or default_currency())
     invoice.customer_id = documents.customer_of(invoice, customer_id).id
     invoice.invoice_number = next_invoice_number(organisation_id, date.year)
     set_items(invoice, items)

@@ -11,7 +11,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Account, Category, Invoice, Payment, Transaction
 from app.models.ledger import INCOME
-from app.services import documents
+from app.money import default_currency
 
 PAYMENT_ACCOUNT_NAME = "Cash"  # the account a payment makes where its organisation has none
 
@@ -22,7 +22,7 @@ def new_account(organisation_id: int, data: dict) -> Account:
     has_default = db.session.scalar(select(exists().where(
         Account.organisation_id == organisation_id, Account.default)))
     account = Account(organisation_id=organisation_id, name=data["name"], type=data["type"],
-                      currency=data.get("currency") or documents.default_currency(),
+                      currency=data.get("currency") or default_currency(),
                       opening_balance=data.get("opening_balance") or Decimal("0"),
                       default=bool(data.get("default")) or not has_default)
     db.session.add(account)

@@ -9,6 +9,7 @@ from app.models import Organisation, Quote, QuoteCounter, QuoteLine
 from app.models.invoice import DRAFT as DRAFT_INVOICE
 from app.models.invoice import UNPAID
 from app.models.quote import ACCEPTED, CONVERTED, DRAFT, EXPIRED, REJECTED, SENT
+from app.money import default_currency
 from app.services import documents, invoicing
 
 # From the status a quote shows (Expired included) to those it may be set to. Converted
@@ -36,7 +37,7 @@ def new_quote(organisation_id: int, data: dict) -> Quote:
     quote = Quote(organisation_id=organisation_id, date=data.get("date") or date.today(),
                   valid_until=data["valid_until"], notes=data.get("notes"),
                   status=data.get("status", DRAFT),
-                  currency=data.get("currency") or documents.default_currency())
+                  currency=data.get("currency") or default_currency())
     quote.customer_id = documents.customer_of(quote, data["customer_id"]).id
     quote.quote_number = documents.next_number(QuoteCounter, "QUO", organisation_id,
                                                quote.date.year)
