@@ -72,6 +72,7 @@ def get_transaction(transaction_id):
 
 @blp.route("/transactions/<id:transaction_id>/void", methods=["POST"])
 @require_scope("transactions:write")
+@idempotent
 @blp.response(201, TransactionSchema)
 @blp.alt_response(409, description="Already voided, a reversal, or a payment's income")
 def void_transaction(transaction_id):
@@ -81,7 +82,7 @@ def void_transaction(transaction_id):
     dated today, with `reverses_id` naming the original (whose `reversed_by_id` then names
     it). A transaction is voided once (409 naming the reversal); a reversal, or the income
     a payment recorded, cannot be voided (409). Takes no body. Needs `transactions:write`;
-    404 when it is out of reach.
+    accepts an `Idempotency-Key`; 404 when it is out of reach.
     """
     transaction = tenancy.get_or_404(Transaction, transaction_id, lock=True)
     reversal = ledger.void(transaction)

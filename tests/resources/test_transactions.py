@@ -81,6 +81,15 @@ def test_void_records_a_linked_reversal_once(client, headers):
                        headers=headers).status_code == 409
 
 
+def test_a_void_retried_with_its_key_replays_the_reversal(client, headers):
+    original = transaction(client, headers, account(client, headers)["id"], "3.00")
+    keyed = {**headers, "Idempotency-Key": "void-1"}
+    first = client.post(f"/api/v1/transactions/{original['id']}/void", headers=keyed)
+    again = client.post(f"/api/v1/transactions/{original['id']}/void", headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json == first.json
+
+
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_transactions_are_never_changed_or_deleted(client, headers, method):
     bank = account(client, headers)
