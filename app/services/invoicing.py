@@ -11,10 +11,6 @@ from app.money import default_currency
 from app.services import documents, stock
 
 
-def next_invoice_number(organisation_id: int, year: int) -> str:
-    return documents.next_number(InvoiceCounter, "INV", organisation_id, year)
-
-
 def create(data: dict) -> Invoice:
     """An invoice from a loaded create body, in the organisation it names (in reach) or the
     caller's (added, not committed)."""
@@ -31,7 +27,8 @@ def new_invoice(organisation_id: int, *, customer_id: int, date: date, due_date:
                       amount_paid=Decimal("0"), status=status,
                       currency=currency or default_currency())
     invoice.customer_id = documents.customer_of(invoice, customer_id).id
-    invoice.invoice_number = next_invoice_number(organisation_id, date.year)
+    invoice.invoice_number = documents.next_number(InvoiceCounter, "INV", organisation_id,
+                                                   date.year)
     set_items(invoice, items)
     db.session.add(invoice)
     stock.follow_invoice(invoice, user_id=user_id)
