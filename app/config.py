@@ -56,6 +56,7 @@ def from_environment() -> dict:
         "PAYMENT_URL_MAX_AGE": int(os.environ.get("PAYMENT_URL_MAX_AGE", "3600")),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "USAGE_FLUSH_SECONDS": float(os.environ.get("USAGE_FLUSH_SECONDS", "1")),
+        "DEFAULT_CURRENCY": os.environ.get("DEFAULT_CURRENCY", "GBP"),
     }
 
 

@@ -9,10 +9,16 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import marshmallow as ma
+from flask import current_app
 from sqlalchemy import Numeric
 
 CENT = Decimal("0.01")
 MONEY_MAX = Decimal("9999999999.99")  # NUMERIC(14, 2) holds twelve digits; totals stay below
+
+
+def default_currency() -> str:
+    """The currency of money recorded without one (the DEFAULT_CURRENCY setting)."""
+    return current_app.config["DEFAULT_CURRENCY"]
 
 
 def round_money(value: Decimal) -> Decimal:

@@ -8,21 +8,24 @@ from app.errors import fail
 from app.extensions import db
 
 
-def create(model, data: dict, *, owner_field: str = "organisation", references=(),
-           commit: bool = True):
+def create(model, data: dict, *, owner_field: str = "organisation", references=()):
     """A new ``model`` in the organisation named by ``owner_field`` (in reach), or the
     caller's; ``data`` is the loaded body, its ``organisation_id`` the owner's id.
     ``references`` are (field, model) pairs: ids in ``data`` that must name records of
-    the same organisation (422 on the field otherwise). ``commit=False`` only flushes,
-    for a view that adds more to the transaction."""
+    the same organisation (422 on the field otherwise)."""
+    record = add(model, data, owner_field=owner_field, references=references)
+    db.session.commit()
+    return record
+
+
+def add(model, data: dict, *, owner_field: str = "organisation", references=()):
+    """``create`` without the commit, for a step of a larger transaction (a batch, a view
+    that adds more to the transaction)."""
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
     require_references(owner.id, data, references)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    db.session.flush()
     return record
 
 

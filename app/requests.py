@@ -46,11 +46,14 @@ def check_request():
     if request.method not in BODY_METHODS:
         return
     request.max_content_length = limit = _body_limit()
-    body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
+    try:
+        body = request.get_data(cache=True)  # read now, so that an oversized one is refused now
+    except RequestEntityTooLarge:
+        fail(413, f"The request body is over the limit of {limit} bytes.")
     if request.content_length is None and len(body) >= limit:
         # A chunked body is cut at the limit, not refused, by werkzeug: what reaches the
         # limit was (almost surely) longer.
-        raise RequestEntityTooLarge()
+        fail(413, f"The request body is over the limit of {limit} bytes.")
     if not body and not request.content_length:  # (a parsed form leaves no raw data)
         return
     if is_oauth_request():

@@ -45,14 +45,14 @@ def bench_environment() -> dict:
             "RATE_LIMIT": "1000000000 per hour", "SECRET_KEY": "bench-secret-key"}
 
 
-def seed(env: dict, organisations: int, invoices: int) -> dict:
+def seed(env: dict, organisations: int, invoices: int, transactions: int) -> dict:
     os.environ.update(env)
     from app.factory import create_app
     from bench.seed import seed as run_seed
 
     app = create_app()
     with app.app_context():
-        return run_seed(organisations, invoices)
+        return run_seed(organisations, invoices, transactions)
 
 
 def first_customer_id() -> int:
@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--organisations", type=int, default=1000)
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--transactions", type=int, default=100_000)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -136,7 +137,7 @@ def main() -> None:
     env = {**os.environ, **bench_environment(),
            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")}
     started = time.time()
-    sizes = seed(env, args.organisations, args.invoices)
+    sizes = seed(env, args.organisations, args.invoices, args.transactions)
     print(f"seeded {sizes} in {time.time() - started:.0f}s", file=sys.stderr)
     customer_id = first_customer_id()
 
@@ -161,6 +162,12 @@ def main() -> None:
              f"{api}/api/v1/invoices?per_page=100", header_script(root)),
             ("GET /api/v1/invoices?per_page=100 (leaf organisation)",
              f"{api}/api/v1/invoices?per_page=100", header_script(leaf)),
+            (f"GET /api/v1/reports/financial?year=2026&include_descendants=true (root: "
+             f"{sizes['invoices']} invoices, {sizes['transactions']} transactions)",
+             f"{api}/api/v1/reports/financial?year=2026&include_descendants=true",
+             header_script(root)),
+            ("GET /api/v1/reports/financial?year=2026&basis=cash (leaf organisation)",
+             f"{api}/api/v1/reports/financial?year=2026&basis=cash", header_script(leaf)),
         ]
         for _name, url, script in scenarios:
             wrk(url, seconds=2, connections=4, script=script)  # warm up
@@ -168,7 +175,8 @@ def main() -> None:
         # figures taken seconds apart, so drift on a shared machine cancels out.
         rounds = [[wrk(url, seconds=args.seconds, connections=args.connections, script=script)
                    for _name, url, script in scenarios] for _ in range(args.rounds)]
-    print(f"\n{sizes['organisations']} organisations, {sizes['invoices']} invoices; "
+    print(f"\n{sizes['organisations']} organisations, {sizes['invoices']} invoices, "
+          f"{sizes['transactions']} transactions; "
           f"{env['WEB_CONCURRENCY']} gunicorn workers x 4 threads; wrk {args.connections} "
           f"connections; median of {args.rounds} rounds of {args.seconds}s each; "
           f"{os.cpu_count()} cores\n")

@@ -26,6 +26,11 @@ RESOURCES = (
     ("departments", "the departments tickets are filed under"),
     ("leads", "sales leads and their conversion into customers"),
     ("repairs", "workshop repairs, their parts, labour and invoices"),
+    ("quotes", "quotes, their PDFs and their conversion to invoices"),
+    ("accounts", "bank and cash accounts"),
+    ("categories", "income and expense categories"),
+    ("transactions", "income and expense transactions"),
+    ("reports", "financial reports (reports:write allows nothing yet)"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

@@ -1,5 +1,6 @@
 """Real concurrent HTTP requests against a running server, on each backend."""
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 import requests
@@ -142,3 +143,57 @@ def test_concurrent_invoicing_of_a_repair_makes_one_invoice(api):
     invoices = session.get(f"{base}/api/v1/invoices").json()
     assert invoices["meta"]["total_records"] == 1
 # end issue 16
+# issue 15
+def test_concurrent_conversions_make_one_invoice(api):
+    base, session = api
+    customer_id = _customer(base, session)
+    quote = session.post(f"{base}/api/v1/quotes", json={
+        "customer_id": customer_id, "valid_until": "2099-01-01",
+        "items": [{"description": "Work", "qty": "1", "amount": "100.00"}]}).json()
+
+    def convert(_):
+        response = session.post(f"{base}/api/v1/quotes/{quote['id']}/convert",
+                                json={"issue": True}, timeout=60)
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(convert, range(12)))
+    made = [body for status, body in results if status == 201]
+    assert len(made) == 1, results
+    refused = [body for status, body in results if status != 201]
+    assert {(body["status"], body["code"], body["invoice_id"]) for body in refused} == {
+        (409, "already_converted", made[0]["id"])}
+    invoices = session.get(f"{base}/api/v1/invoices", params={"customer_id": customer_id}).json()
+    assert [invoice["id"] for invoice in invoices["data"]] == [made[0]["id"]]
+    assert session.get(f"{base}/api/v1/quotes/{quote['id']}").json()["invoice_id"] == made[0]["id"]
+
+
+def test_concurrent_posting_keeps_every_balance_to_the_cent(api):
+    """Transactions and payments posted at once into one account: its balance is the
+    opening balance plus all of them."""
+    base, session = api
+    account = session.post(f"{base}/api/v1/accounts", json={
+        "name": "Bank", "type": "bank", "opening_balance": "100.01"}).json()
+    invoice = session.post(f"{base}/api/v1/invoices", json={
+        "customer_id": _customer(base, session), "date": "2026-01-15", "due_date": "2099-01-01",
+        "items": [{"description": "Work", "qty": "1", "amount": "1000.00"}]}).json()
+
+    def post(n):
+        if n % 3 == 0:
+            return session.post(f"{base}/api/v1/payments", json={
+                "invoice_id": invoice["id"], "amount": "0.07", "date": "2026-01-20",
+                "method": "card", "account_id": account["id"]}, timeout=60).status_code
+        return session.post(f"{base}/api/v1/transactions", json={
+            "type": "Income" if n % 3 == 1 else "Expense", "account_id": account["id"],
+            "amount": f"{n}.{n % 100:02d}", "date": "2026-02-01"}, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        assert set(pool.map(post, range(48))) == {201}
+    expected = Decimal("100.01") + sum(
+        Decimal("0.07") if n % 3 == 0 else Decimal(f"{n}.{n % 100:02d}") * (1 if n % 3 == 1 else -1)
+        for n in range(48))
+    assert Decimal(session.get(f"{base}/api/v1/accounts/{account['id']}").json()["balance"]) == expected
+    listed = session.get(f"{base}/api/v1/transactions", params={
+        "account_id": account["id"], "per_page": 100}).json()["data"]
+    assert len(listed) == 48
+# end issue 15

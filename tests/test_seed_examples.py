@@ -47,6 +47,43 @@ SEED_INVOICE = """{
     "notes": "Payment due within 30 days"
 }"""
 
+# 001, "Create Quote"
+SEED_QUOTE = """{
+    "customer_id": 1,
+    "valid_until": "2024-02-15",
+    "items": [
+        {
+            "description": "Consulting Services",
+            "amount": 2000.00,
+            "qty": 1
+        }
+    ]
+}"""
+
+# 001, "Record Transaction"
+SEED_TRANSACTION = """{
+    "type": "Income",
+    "account_id": 1,
+    "amount": 1500.00,
+    "category_id": 1,
+    "description": "Website Development Payment",
+    "date": "2024-01-15"
+}"""
+
+# 001, "Batch Create Customers"
+SEED_BATCH = """{
+    "customers": [
+        {
+            "account": "Customer 1",
+            "email": "customer1@example.com"
+        },
+        {
+            "account": "Customer 2",
+            "email": "customer2@example.com"
+        }
+    ]
+}"""
+
 # 001, "Create Product"
 SEED_PRODUCT = """{
     "name": "Web Hosting",
@@ -85,40 +122,9 @@ SEED_LEAD = """{
 
 # 001: resources this API does not have (README, "Using the API", lists those it has).
 SEED_ABSENT = [
-    ("/transactions", """{
-    "type": "Income",
-    "account_id": 1,
-    "amount": 1500.00,
-    "category_id": 1,
-    "description": "Website Development Payment",
-    "date": "2024-01-15"
-}"""),
-    ("/quotes", """{
-    "customer_id": 1,
-    "valid_until": "2024-02-15",
-    "items": [
-        {
-            "description": "Consulting Services",
-            "amount": 2000.00,
-            "qty": 1
-        }
-    ]
-}"""),
     ("/webhooks", """{
     "url": "https://your-domain.com/webhook",
     "events": ["invoice.created", "payment.received"]
-}"""),
-    ("/batch/customers", """{
-    "customers": [
-        {
-            "account": "Customer 1",
-            "email": "customer1@example.com"
-        },
-        {
-            "account": "Customer 2",
-            "email": "customer2@example.com"
-        }
-    ]
 }"""),
 ]
 
@@ -153,6 +159,45 @@ def test_001_create_customer_then_invoice_for_it(client, headers):
     assert (invoice.json["total"], invoice.json["invoice_number"]) == ("1500.00", "INV-2024-0001")
     assert invoice.json["notes"] == "Payment due within 30 days"
     assert invoice.json["status"] == "Overdue"  # due 2024-02-15, unpaid
+
+
+def test_001_create_quote(client, headers):
+    send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    response = send(client, "POST", "/quotes", SEED_QUOTE, headers)
+    assert response.status_code == 201, response.json
+    quote = response.json
+    assert (quote["total"], quote["items"][0]["qty"]) == ("2000.00", "1.000")
+    assert quote["quote_number"] == f"QUO-{date.today().year}-0001"  # dated today
+    assert quote["status"] == "Expired"  # valid until 2024-02-15
+
+
+def test_001_record_transaction(client, headers):
+    account = send(client, "POST", "/accounts", '{"name": "Bank", "type": "bank"}', headers)
+    category = send(client, "POST", "/categories", '{"name": "Sales", "type": "Income"}', headers)
+    assert (account.json["id"], category.json["id"]) == (1, 1)  # the example's ids
+    response = send(client, "POST", "/transactions", SEED_TRANSACTION, headers)
+    assert response.status_code == 201, response.json
+    assert (response.json["amount"], response.json["date"]) == ("1500.00", "2024-01-15")
+    assert client.get("/api/v1/accounts/1", headers=headers).json["balance"] == "1500.00"
+
+
+def test_001_list_transactions_parameters(client, headers):
+    send(client, "POST", "/accounts", '{"name": "Bank", "type": "bank"}', headers)
+    send(client, "POST", "/categories", '{"name": "Sales", "type": "Income"}', headers)
+    recorded = send(client, "POST", "/transactions", SEED_TRANSACTION, headers).json
+    response = client.get("/api/v1/transactions?type=Income&account_id=1&date_from=2024-01-01"
+                          "&date_to=2024-01-31", headers=headers)
+    assert response.status_code == 200, response.json
+    assert [t["id"] for t in response.json["data"]] == [recorded["id"]]
+
+
+def test_001_batch_create_customers(client, headers):
+    response = send(client, "POST", "/batch/customers", SEED_BATCH, headers)
+    assert response.status_code == 200, response.json
+    assert response.json == {"results": [{"index": 0, "status": 201, "id": 1},
+                                         {"index": 1, "status": 201, "id": 2}],
+                             "created": 2, "failed": 0}
+    assert client.get("/api/v1/customers/2", headers=headers).json["account"] == "Customer 2"
 
 
 def test_001_create_product(client, headers):
@@ -210,9 +255,15 @@ def test_001_resources_this_api_does_not_have(client, headers, path, body):
     assert response.mimetype == "application/problem+json"
 
 
-def test_001_reports_do_not_exist(client, headers):
-    assert client.get("/api/v1/reports/financial?year=2024&month=1",
-                      headers=headers).status_code == 404
+def test_001_financial_report_parameters(client, headers):
+    send(client, "POST", "/customers", SEED_CUSTOMER, headers)
+    send(client, "POST", "/invoices", SEED_INVOICE, headers)
+    response = client.get("/api/v1/reports/financial?year=2024&month=1", headers=headers)
+    assert response.status_code == 200, response.json
+    assert response.json["period"] == {"from": "2024-01-01", "to": "2024-02-01"}
+    assert response.json["totals"] == [{
+        "currency": "GBP", "income": "1500.00", "expenses": "0.00", "profit": "1500.00",
+        "outstanding_invoices": "1500.00"}]
 
 
 def test_001_list_customers_parameters(client, headers):

@@ -19,10 +19,12 @@ from app import files, tenancy
 from app.bootstrap import create_client, create_organisation
 from app.extensions import db
 from app.models import (
+    Account,
     Address,
     ApiClient,
     ApiKey,
     Assignment,
+    Category,
     Customer,
     Department,
     Device,
@@ -32,11 +34,14 @@ from app.models import (
     Organisation,
     Payment,
     Product,
+    Quote,
+    QuoteLine,
     Repair,
     RepairLabour,
     Task,
     TaskNote,
     Ticket,
+    Transaction,
     User,
     Vendor,
 )
@@ -161,6 +166,42 @@ def _labour_repair(org):
     db.session.flush()
     return repair
 # end issue 16
+# issue 15: factories
+def _quote(org):
+    quote = Quote(organisation_id=org.id, customer_id=_customer(org).id,
+                  quote_number=f"QUO-T-{org.id}", date=date(2026, 1, 1),
+                  valid_until=date(2099, 1, 1), status="Draft", subtotal=Decimal("10"),
+                  tax=Decimal("0"), total=Decimal("10"))
+    quote.items.append(QuoteLine(position=1, description="Work", qty=Decimal("1"),
+                                 amount=Decimal("10"), tax_rate=Decimal("0"),
+                                 line_total=Decimal("10"), line_tax=Decimal("0")))
+    db.session.add(quote)
+    db.session.flush()
+    return quote
+
+
+def _account(org):
+    account = Account(organisation_id=org.id, name=f"Bank of {org.name}", type="bank",
+                      currency="GBP", opening_balance=Decimal("0"))
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def _category(org):
+    category = Category(organisation_id=org.id, name=f"Sales of {org.name}", type="Income")
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def _transaction(org):
+    transaction = Transaction(organisation_id=org.id, account_id=_account(org).id, type="Income",
+                              amount=Decimal("5"), date=date(2026, 1, 2))
+    db.session.add(transaction)
+    db.session.flush()
+    return transaction
+# end issue 15
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
@@ -332,6 +373,59 @@ ENDPOINTS = [
              make_target=_labour_repair),
     Endpoint("GET", lambda r: f"/api/v1/repairs/{r.id}/history", 200, make_target=_repair),
     # end issue 16
+    # issue 15
+    Endpoint("GET", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote),
+    Endpoint("GET", lambda q: f"/api/v1/quotes/{q.id}/pdf", 200, make_target=_quote),
+    Endpoint("PUT", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote,
+             body=lambda q: {"notes": "Changed"}),
+    Endpoint("PATCH", lambda q: f"/api/v1/quotes/{q.id}", 200, make_target=_quote,
+             body=lambda q: {"status": "Sent"}),
+    Endpoint("POST", lambda q: f"/api/v1/quotes/{q.id}/convert", 201, make_target=_quote,
+             body=lambda q: {"issue": True}),
+    Endpoint("POST", lambda c: "/api/v1/quotes", 201, make_target=_customer,
+             body=lambda c: {"customer_id": c.id, "valid_until": "2099-01-01",
+                             "items": INVOICE_BODY["items"], "organisation": c.organisation_id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/quotes?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/quotes?customer_id={c.id}", 200,
+             make_target=_customer, refused=422),
+    Endpoint("GET", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account),
+    Endpoint("PUT", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account,
+             body=lambda a: {"name": "Renamed"}),
+    Endpoint("PATCH", lambda a: f"/api/v1/accounts/{a.id}", 200, make_target=_account,
+             body=lambda a: {"default": True}),
+    Endpoint("POST", lambda o: "/api/v1/accounts", 201,
+             body=lambda o: {"name": "Bank", "type": "bank", "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/accounts?organisation={o.id}", 200, refused=422),
+    Endpoint("POST", lambda o: "/api/v1/categories", 201,
+             body=lambda o: {"name": "Sales", "type": "Income", "organisation": o.id},
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/categories?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda t: f"/api/v1/transactions/{t.id}", 200, make_target=_transaction),
+    Endpoint("POST", lambda t: f"/api/v1/transactions/{t.id}/void", 201,
+             make_target=_transaction),
+    Endpoint("POST", lambda a: "/api/v1/transactions", 201, make_target=_account,
+             body=lambda a: {"type": "Expense", "account_id": a.id, "amount": "2.50",
+                             "date": "2026-01-03"}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/transactions?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda a: f"/api/v1/transactions?account_id={a.id}", 200,
+             make_target=_account, refused=422),
+    Endpoint("GET", lambda c: f"/api/v1/transactions?category_id={c.id}", 200,
+             make_target=_category, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/reports/financial?organisation={o.id}", 200,
+             refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/reports/financial?organisation={o.id}"
+                              "&include_descendants=true&basis=cash", 200, refused=422),
+    Endpoint("POST", lambda o: "/api/v1/batch/customers?atomic=true", 200,
+             body=lambda o: {"customers": [{"account": "New", "organisation": o.id}]},
+             refused=422),
+    Endpoint("POST", lambda o: "/api/v1/batch/products?atomic=true", 200,
+             body=lambda o: {"products": [{"name": "New", "price": "1.00", "organisation": o.id}]},
+             refused=422),
+    Endpoint("POST", lambda c: "/api/v1/batch/invoices?atomic=true", 200, make_target=_customer,
+             body=lambda c: {"invoices": [{**INVOICE_BODY, "customer_id": c.id,
+                                           "organisation": c.organisation_id}]}, refused=422),
+    # end issue 15
 ]
 
 
@@ -641,7 +735,8 @@ def _scope_needed(endpoint, target) -> str:
         return "api-clients:read"
     if path in GLOBAL:
         return GLOBAL[path]
-    resource = path.split('/')[3]
+    parts = path.split("/")
+    resource = parts[4] if parts[3] == "batch" else parts[3]  # /api/v1/batch/<resources>
     resource = SCOPE_RESOURCES.get(resource, resource)
     return f"{resource}:{'read' if endpoint.method == 'GET' else 'write'}"
 
@@ -708,6 +803,12 @@ LISTS = [
     ("/api/v1/leads", _lead),
     ("/api/v1/repairs", _repair),
     # end issue 16
+    # issue 15
+    ("/api/v1/quotes", _quote),
+    ("/api/v1/accounts", _account),
+    ("/api/v1/categories", _category),
+    ("/api/v1/transactions", _transaction),
+    # end issue 15
 ]
 
 

@@ -8,10 +8,12 @@ from app.models.history import HistoryEntry
 from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
 from app.models.lead import Lead
+from app.models.ledger import Account, Category, Transaction
 from app.models.notification import Device, Notification
 from app.models.organisation import Address, Organisation, User
 from app.models.payment import Payment
 from app.models.product import Product, StockMovement
+from app.models.quote import Quote, QuoteCounter, QuoteLine
 from app.models.repair import Repair, RepairLabour, RepairPart
 from app.models.subscription import Subscription
 from app.models.task import Assignment, StoredFile, Task, TaskNote
@@ -19,9 +21,10 @@ from app.models.ticket import Department, Ticket, TicketMessage
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "ApiKey", "Assignment", "AuditEvent", "CompanyProfile",
-    "Connection", "Customer", "Department", "Device", "HistoryEntry", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Lead", "Notification", "Organisation", "Payment", "Product",
-    "Repair", "RepairLabour", "RepairPart", "SigningKey", "StockMovement", "StoredFile",
-    "Subscription", "Task", "TaskNote", "Ticket", "TicketMessage", "User", "Vendor",
+    "AccessToken", "Account", "Address", "ApiClient", "ApiKey", "Assignment", "AuditEvent",
+    "Category", "CompanyProfile", "Connection", "Customer", "Department", "Device", "HistoryEntry",
+    "IdempotencyKey", "Invoice", "InvoiceCounter", "InvoiceLine", "Lead", "Notification",
+    "Organisation", "Payment", "Product", "Quote", "QuoteCounter", "QuoteLine", "Repair",
+    "RepairLabour", "RepairPart", "SigningKey", "StockMovement", "StoredFile", "Subscription",
+    "Task", "TaskNote", "Ticket", "TicketMessage", "Transaction", "User", "Vendor",
 ]

@@ -1,22 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import Timestamps
-from app.money import MoneyColumn, QuantityColumn
+from app.models.lines import CounterColumns, LineColumns, TotalsColumns
+from app.money import MoneyColumn
 
 # Stored states; "Overdue" is derived from due_date for Unpaid and Partially Paid.
 DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE = (
@@ -25,7 +16,7 @@ STORED_STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID)
 OPEN_STATUSES = (UNPAID, PARTIALLY_PAID)
 
 
-class Invoice(Timestamps, db.Model):
+class Invoice(TotalsColumns, Timestamps, db.Model):
     __tablename__ = "invoices"
     __audited__ = True
 
@@ -37,9 +28,6 @@ class Invoice(Timestamps, db.Model):
     due_date: Mapped[date] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=UNPAID)
-    subtotal: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
-    tax: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
-    total: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     amount_paid: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
     # Whether its lines move stock: false for the invoices made before they did (migration
     # 0005), whose stock was never taken, so none is given back or taken for them, and for
@@ -68,28 +56,15 @@ class Invoice(Timestamps, db.Model):
         return OVERDUE if self.overdue else self.status
 
 
-class InvoiceLine(db.Model):
+class InvoiceLine(LineColumns, db.Model):
     __tablename__ = "invoice_lines"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(String(500))
-    qty: Mapped[Decimal] = mapped_column(QuantityColumn())
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn())
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
-    tax_rate: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0"))
-    line_total: Mapped[Decimal] = mapped_column(MoneyColumn())
-    line_tax: Mapped[Decimal] = mapped_column(MoneyColumn())
 
     invoice: Mapped[Invoice] = relationship(back_populates="items")
 
 
-class InvoiceCounter(db.Model):
+class InvoiceCounter(CounterColumns, db.Model):
     """The last invoice number used per organisation and year: numbers are gap-free."""
 
     __tablename__ = "invoice_counters"
-
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,5 +22,6 @@ class Payment(Timestamps, db.Model):
     date: Mapped[date] = mapped_column(Date)
     method: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str | None] = mapped_column(String(100))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
 
     __table_args__ = (Index("ix_payments_org_id", "organisation_id", "id"),)

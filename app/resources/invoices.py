@@ -1,7 +1,5 @@
 from datetime import date
-from decimal import Decimal
 
-from flask import make_response
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +8,7 @@ from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Invoice, Organisation
+from app.models import Customer, Invoice
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
 from app.pagination import page_of, paginate, within_dates
 from app.schemas.invoice import (
@@ -19,8 +17,8 @@ from app.schemas.invoice import (
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.services import invoicing, stock
-from app.services.invoice_pdf import render_invoice
+from app.services import documents, invoicing, stock
+from app.services.invoice_pdf import pdf_download, pdf_response, render_invoice, with_parties
 from oauth.protector import require_scope
 
 blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices and their PDFs")
@@ -67,17 +65,7 @@ class Invoices(MethodView):
         for the invoice's year, without gaps. It starts `Unpaid`, or `Draft` if `status` says so.
         Needs `invoices:write`; accepts an `Idempotency-Key`.
         """
-        owner = tenancy.owner_for_create(data.pop("organisation_id", None))
-        customer = invoicing.customer_of(owner.id, data["customer_id"])
-        invoice = Invoice(
-            organisation_id=owner.id, customer_id=customer.id, date=data["date"],
-            due_date=data["due_date"], notes=data.get("notes"), amount_paid=Decimal("0"),
-            status=data.get("status", UNPAID),
-            invoice_number=invoicing.next_invoice_number(owner.id, data["date"].year),
-        )
-        invoicing.set_items(invoice, data["items"])
-        db.session.add(invoice)
-        stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        invoice = invoicing.create(data)
         db.session.commit()
         return invoice
 
@@ -109,12 +97,14 @@ class InvoiceById(MethodView):
         """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
         status = data.pop("status", None)
-        changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
+        changes = {field: value for field, value in data.items()
+                   if not documents.unchanged(invoice, field, value)}
         if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
+        if "currency" in changes:
+            invoicing.require_no_payments(invoice)
         if "customer_id" in changes:
-            invoice.customer_id = invoicing.customer_of(invoice.organisation_id,
-                                                        changes.pop("customer_id")).id
+            invoice.customer_id = documents.customer_of(invoice, changes.pop("customer_id")).id
         lines_changed = "items" in changes
         if lines_changed:
             invoicing.set_items(invoice, changes.pop("items"))
@@ -136,25 +126,9 @@ class InvoiceById(MethodView):
     patch = put
 
 
-LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
-
-
-def _same(invoice: Invoice, field: str, value) -> bool:
-    """Whether `value` is what `invoice` already has; items only when every line is
-    given in full (as GET shows it) and equal."""
-    if field != "items":
-        return getattr(invoice, field) == value
-    return len(value) == len(invoice.items) and all(
-        set(sent) == set(LINE_FIELDS) and all(sent[key] == getattr(line, key) for key in LINE_FIELDS)
-        for sent, line in zip(value, invoice.items, strict=True))
-
-
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])
 @require_scope("invoices:read")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="The invoice as a PDF document", headers={"Content-Disposition": {
-                  "description": "A download, named after the invoice number",
-                  "schema": {"type": "string", "example": 'attachment; filename="INV-2026-0001.pdf"'}}})
+@blp.response(200, **pdf_response("The invoice as a PDF document", "INV-2026-0001"))
 def invoice_pdf(invoice_id):
     """Download an invoice as a PDF
 
@@ -162,11 +136,4 @@ def invoice_pdf(invoice_id):
     (`Content-Disposition: attachment`). Needs `invoices:read`; 404 when it is out of reach.
     """
     invoice = tenancy.get_or_404(Invoice, invoice_id)
-    organisation = db.session.get(Organisation, invoice.organisation_id)
-    customer = db.session.get(Customer, invoice.customer_id)
-    response = make_response(render_invoice(invoice, organisation, customer))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.invoice_number}.pdf"'
-    return response
-
-
+    return pdf_download(render_invoice(*with_parties(invoice)), invoice.invoice_number)

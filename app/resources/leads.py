@@ -56,7 +56,7 @@ class Leads(MethodView):
         In the caller's organisation, or `organisation` in reach; it starts `New`. Needs
         `leads:write`; accepts an `Idempotency-Key`.
         """
-        lead = records.create(Lead, {**data, "status": NEW}, commit=False)
+        lead = records.add(Lead, {**data, "status": NEW})
         states.record_created(lead, ("status",))
         db.session.commit()
         return lead

@@ -121,16 +121,22 @@ class Products(MethodView):
         as a stock movement and may not be negative. Needs `products:write`; accepts an
         `Idempotency-Key`.
         """
-        owner = tenancy.owner_for_create(data.pop("organisation_id", None))
-        stock = data.pop("stock", None)
-        data["vendor_id"] = vendor_of(owner.id, data.get("vendor_id"))
-        product = Product(organisation_id=owner.id, stock=Decimal("0"),
-                          **{k: v for k, v in data.items() if v is not None})
-        if stock is not None:
-            set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock")
-        db.session.add(product)
+        product = new_product(data)
         db.session.commit()
         return product
+
+
+def new_product(data: dict) -> Product:
+    """A product from a loaded create body, with its initial stock (added, not committed)."""
+    owner = tenancy.owner_for_create(data.pop("organisation_id", None))
+    stock = data.pop("stock", None)
+    data["vendor_id"] = vendor_of(owner.id, data.get("vendor_id"))
+    product = Product(organisation_id=owner.id, stock=Decimal("0"),
+                      **{k: v for k, v in data.items() if v is not None})
+    if stock is not None:
+        set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock")
+    db.session.add(product)
+    return product
 
 
 @blp.route("/products/low-stock")

@@ -71,8 +71,7 @@ class Repairs(MethodView):
         `Idempotency-Key`.
         """
         parts, labour = data.pop("parts"), data.pop("labour")
-        repair = records.create(Repair, {**data, "status": RECEIVED}, references=REFERENCES,
-                                commit=False)
+        repair = records.add(Repair, {**data, "status": RECEIVED}, references=REFERENCES)
         states.record_created(repair, ("status",))
         repairs.set_parts(repair, parts)
         repairs.set_labour(repair, labour)

@@ -70,8 +70,7 @@ class Tickets(MethodView):
         customer's first message. Needs `tickets:write`; accepts an `Idempotency-Key`.
         """
         message = data.pop("message")
-        ticket = records.create(Ticket, {**data, "status": OPEN}, references=REFERENCES,
-                                commit=False)
+        ticket = records.add(Ticket, {**data, "status": OPEN}, references=REFERENCES)
         states.record_created(ticket, ("status", *TRACKED))
         _add_message(ticket, message, CUSTOMER)
         db.session.commit()

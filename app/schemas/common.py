@@ -73,3 +73,15 @@ def Id(*, strict: bool = True, **kwargs):  # noqa: N802 - reads like a field cla
 def Text(max_length: int, required: bool = False, **kwargs):  # noqa: N802
     return ma.fields.String(required=required, validate=ma.validate.Length(
         min=1 if required else 0, max=max_length), **kwargs)
+
+
+def CurrencyCode(**kwargs):  # noqa: N802
+    """An ISO 4217 code; where not required, the server's DEFAULT_CURRENCY by default."""
+    metadata = {"example": "GBP", **kwargs.pop("metadata", {})}
+    return ma.fields.String(validate=FullMatch(
+        r"^[A-Z]{3}$", error="Use an ISO 4217 code such as GBP."), metadata=metadata, **kwargs)
+
+
+def QueryFlag(**kwargs):  # noqa: N802
+    """A query-string boolean: true or false, nothing else."""
+    return ma.fields.Boolean(truthy={"true"}, falsy={"false"}, load_default=False, **kwargs)

@@ -1,21 +1,12 @@
 import marshmallow as ma
 
 from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOID
-from app.money import Money, Percent, Quantity
+from app.money import Money
 from app.pagination import ListArgs
-from app.schemas.common import Id, Schema, Text, Whole
+from app.schemas.common import CurrencyCode, Id, Schema, Text
+from app.schemas.lines import Lines
 
 STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)
-
-
-class InvoiceLineSchema(Schema):
-    description = Text(500, required=True, metadata={"example": "Web Development"})
-    qty = Quantity(required=True, positive=True, metadata={"example": "1"})
-    amount = Money(required=True, metadata={"description": "Unit price", "example": "1500.00"})
-    product_id = Id(allow_none=True, metadata={"description": "A product of the same organisation"})
-    tax_rate = Percent(metadata={"description": "Default: the product's, else 0"})
-    line_total = Money(dump_only=True, metadata={"description": "qty x amount, rounded"})
-    line_tax = Money(dump_only=True)
 
 
 class InvoiceSchema(Schema):
@@ -29,8 +20,9 @@ class InvoiceSchema(Schema):
         "description": "A customer of the invoice's organisation (`GET /api/v1/customers`)"})
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-15"})
     due_date = ma.fields.Date(required=True, metadata={"example": "2026-02-15"})
-    items = ma.fields.List(Whole(InvoiceLineSchema), required=True,
-                           validate=ma.validate.Length(min=1, max=500))
+    items = Lines(required=True)
+    currency = CurrencyCode(metadata={
+        "description": "Of the amounts; default: the server's DEFAULT_CURRENCY"})
     notes = Text(5000, allow_none=True, metadata={"example": "Payment due within 30 days"})
     status = ma.fields.String(
         attribute="display_status", dump_only=True,

@@ -17,6 +17,11 @@ class PaymentSchema(Schema):
     date = ma.fields.Date(required=True, metadata={"example": "2026-01-20"})
     method = ma.fields.String(required=True, validate=ma.validate.OneOf(PAYMENT_METHODS))
     reference = Text(100, allow_none=True, metadata={"example": "TX-42"})
+    account_id = Id(allow_none=True, metadata={
+        "description": "The account it was paid into: one of the invoice's organisation, in the "
+                       "invoice's currency; default: the organisation's default account (a "
+                       "cash account named Cash is made if it has none). Its income "
+                       "transaction is recorded there with it"})
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -1,4 +1,4 @@
-"""The invoice as a PDF document (fpdf2), in Unicode fonts that pip installs with the project.
+"""Invoices and quotes as PDF documents (fpdf2), in Unicode fonts that pip installs with the project.
 
 Text is set in Fira Sans (Latin with its extensions, Greek, Cyrillic; package fontpkg-fira-sans).
 Characters Fira Sans lacks (Chinese, Japanese, Korean) fall back to Noto Sans CJK JP (packages
@@ -9,10 +9,14 @@ fpdf2 embeds only the glyphs used, with a ToUnicode map so that the text can be 
 from functools import cache
 from importlib.resources import files
 
+from flask import make_response
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout
 from fpdf.fonts import FontFace
+
+from app.extensions import db
+from app.models import Customer, Organisation
 
 TEXT_FONT = "FiraSans"
 FALLBACK_FONT = "NotoSansCJK"
@@ -28,6 +32,28 @@ _FONT_FILES = (
 COLUMNS = (  # heading, width (mm; 190 = A4 less the 10 mm margins), alignment
     ("#", 10, "LEFT"), ("Description", 86, "LEFT"), ("Qty", 20, "RIGHT"),
     ("Unit price", 28, "RIGHT"), ("Tax %", 16, "RIGHT"), ("Amount", 30, "RIGHT"))
+
+
+def pdf_response(description: str, example_number: str) -> dict:
+    """The documented 200 of a PDF download (arguments of Blueprint.response)."""
+    return {"schema": {"type": "string", "format": "binary"}, "content_type": "application/pdf",
+            "description": description, "headers": {"Content-Disposition": {
+                "description": "A download, named after the document's number",
+                "schema": {"type": "string",
+                           "example": f'attachment; filename="{example_number}.pdf"'}}}}
+
+
+def pdf_download(pdf: bytes, number: str):
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{number}.pdf"'
+    return response
+
+
+def with_parties(document) -> tuple:
+    """(document, its organisation, its customer): what a render_* takes."""
+    return (document, db.session.get(Organisation, document.organisation_id),
+            db.session.get(Customer, document.customer_id))
 
 
 class FontMissing(RuntimeError):
@@ -92,20 +118,34 @@ def _new_pdf(regular_texts, bold_texts) -> FPDF:
 
 
 def render_invoice(invoice, organisation, customer) -> bytes:
-    address = ", ".join(filter(None, (customer.address, customer.city, customer.state,
-                                      customer.zip, customer.country)))
-    bill_to = [line for line in (customer.account, address, customer.email, customer.phone) if line]
     details = (("Date", invoice.date.isoformat()), ("Due date", invoice.due_date.isoformat()),
                ("Status", invoice.display_status))
-    rows = [(str(line.position), line.description, f"{line.qty.normalize():f}", _money(line.amount),
-             f"{line.tax_rate:.2f}", _money(line.line_total)) for line in invoice.items]
     totals = (("Subtotal", invoice.subtotal, ""), ("Tax", invoice.tax, ""),
               ("Total", invoice.total, "B"), ("Paid", invoice.amount_paid, ""),
               ("Balance due", invoice.balance, "B"))
-    title = f"Invoice {invoice.invoice_number}"
+    return _render(f"Invoice {invoice.invoice_number}", invoice, organisation, customer,
+                   details, totals)
+
+
+def render_quote(quote, organisation, customer) -> bytes:
+    details = (("Date", quote.date.isoformat()), ("Valid until", quote.valid_until.isoformat()),
+               ("Status", quote.display_status))
+    totals = (("Subtotal", quote.subtotal, ""), ("Tax", quote.tax, ""),
+              ("Total", quote.total, "B"))
+    return _render(f"Quote {quote.quote_number}", quote, organisation, customer, details, totals)
+
+
+def _render(title, document, organisation, customer, details, totals) -> bytes:
+    """An invoice or a quote: ``details`` (label, text) under the title, the lines, then
+    ``totals`` (label, amount, font style)."""
+    address = ", ".join(filter(None, (customer.address, customer.city, customer.state,
+                                      customer.zip, customer.country)))
+    bill_to = [line for line in (customer.account, address, customer.email, customer.phone) if line]
+    rows = [(str(line.position), line.description, f"{line.qty.normalize():f}", _money(line.amount),
+             f"{line.tax_rate:.2f}", _money(line.line_total)) for line in document.items]
     bold_texts = [organisation.name or "", title]
     regular_texts = [*bill_to, *(value for _, value in details), *(text for row in rows for text in row),
-                     invoice.notes or ""]
+                     document.notes or ""]
 
     pdf = _new_pdf(regular_texts, bold_texts)
     pdf.set_title(title)
@@ -145,8 +185,8 @@ def render_invoice(invoice, organisation, customer) -> bytes:
         pdf.set_font(TEXT_FONT, style, 10)
         pdf.cell(label_width, 6, label, align="R")
         pdf.cell(COLUMNS[-1][1], 6, _money(value), align="R", new_x="LMARGIN", new_y="NEXT")
-    if invoice.notes:
+    if document.notes:
         pdf.ln(6)
         pdf.set_font(TEXT_FONT, "", 9)
-        pdf.multi_cell(width, 5, invoice.notes, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, document.notes, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

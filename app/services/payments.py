@@ -9,6 +9,7 @@ from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, Payment
 from app.models.invoice import OPEN_STATUSES
+from app.services import ledger
 from app.services.invoicing import refresh_status
 
 
@@ -19,8 +20,10 @@ def record_payment(data: dict) -> Payment:
     if data["amount"] > invoice.balance:
         fail(409, f"A payment of {data['amount']} exceeds the balance of {invoice.balance}.",
              code="overpayment")
+    account_id = data.pop("account_id", None)
     payment = Payment(organisation_id=invoice.organisation_id, **data)
     invoice.amount_paid += data["amount"]
     refresh_status(invoice)
     db.session.add(payment)
+    ledger.record_payment_income(payment, invoice, account_id)
     return payment

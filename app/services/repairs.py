@@ -2,21 +2,20 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app import states
+from app import states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, Repair, RepairLabour, RepairPart
-from app.models.invoice import UNPAID
 from app.models.repair import CANCELLED, COLLECTED
 from app.money import MONEY_MAX, round_money
-from app.services import invoicing
+from app.services import documents, invoicing
 
 PAYMENT_TERMS = timedelta(days=30)
 
 
 def set_parts(repair: Repair, parts: list[dict]) -> None:
     """Replace the parts, priced at their products' prices now."""
-    products = invoicing.products_of(repair.organisation_id, parts, field="parts")
+    products = documents.products_of(repair, parts, field="parts")
     repair.parts.clear()
     db.session.flush()  # the old rows go before the new ones arrive
     for position, part in enumerate(parts, start=1):
@@ -89,17 +88,14 @@ def make_invoice(repair: Repair) -> Invoice:
     if not repair.parts and not repair.labour:
         fail(409, "The repair has no parts or labour to invoice.")
     today = date.today()
-    invoice = Invoice(
-        organisation_id=repair.organisation_id, customer_id=repair.customer_id, date=today,
+    invoice = invoicing.new_invoice(
+        repair.organisation_id, customer_id=repair.customer_id, date=today,
         due_date=today + PAYMENT_TERMS, notes=f"Repair {repair.id}: {repair.device}",
-        status=UNPAID, amount_paid=Decimal("0"), moves_stock=False,
-        invoice_number=invoicing.next_invoice_number(repair.organisation_id, today.year))
-    invoicing.set_items(invoice, [
-        *({"description": part.description, "qty": part.qty, "amount": part.unit_price,
-           "product_id": part.product_id} for part in repair.parts),
-        *({"description": line.description, "qty": line.hours, "amount": line.rate}
-          for line in repair.labour)])
-    db.session.add(invoice)
+        moves_stock=False, user_id=tenancy.current_user().id, items=[
+            *({"description": part.description, "qty": part.qty, "amount": part.unit_price,
+               "product_id": part.product_id} for part in repair.parts),
+            *({"description": line.description, "qty": line.hours, "amount": line.rate}
+              for line in repair.labour)])
     db.session.flush()
     states.record_updates(repair, {"invoice_id": invoice.id}, ("invoice_id",))
     return invoice

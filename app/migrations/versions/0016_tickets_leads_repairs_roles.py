@@ -2,13 +2,13 @@
 history of records, stock moved by repairs, and users' roles
 
 Revision ID: 0016
-Revises: 0007
+Revises: 0015
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0016'
-down_revision = '0007'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
