@@ -47,6 +47,11 @@ def from_environment() -> dict:
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
+        "WEBHOOK_ALLOWED_HOSTS": [host.strip() for host in os.environ.get(
+            "WEBHOOK_ALLOWED_HOSTS", "").split(",") if host.strip()],
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "EMAIL_FROM": os.environ.get("EMAIL_FROM", "invoices@tiergate.invalid"),
+        "WORKER_THREADS": int(os.environ.get("WORKER_THREADS", "4")),
     }
 
 
@@ -73,6 +78,13 @@ class Defaults:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 3}
 
     PAGE_SIZE_DEFAULT = 20
+
+    # The worker (app.delivery): a delivery counts only if answered within the timeout; a
+    # claim is a worker's for the lease, after which another worker takes it over.
+    WEBHOOK_TIMEOUT = 15.0
+    SMTP_TIMEOUT = 30.0
+    WORKER_LEASE_SECONDS = 120
+    WORKER_POLL_SECONDS = 1.0
 
     # flask-cors: any origin may call the API (it takes bearer tokens, not cookies).
     CORS_ORIGINS = "*"

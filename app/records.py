@@ -1,9 +1,10 @@
 """The steps every resource shares: create a record in an organisation in reach, change
 the fields sent, delete unless something refers to it. Each commits the request's one
-transaction; the permission is the one the view's scope stands for (app.tenancy)."""
+transaction, with the resource's event if it publishes any (app.events); the permission
+is the one the view's scope stands for (app.tenancy)."""
 from sqlalchemy import exists, select
 
-from app import tenancy
+from app import events, tenancy
 from app.errors import fail
 from app.extensions import db
 
@@ -14,6 +15,8 @@ def create(model, data: dict, *, owner_field: str = "organisation"):
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
+    db.session.flush()
+    events.record_change(record, "created")
     db.session.commit()
     return record
 
@@ -22,6 +25,8 @@ def update(record, data: dict):
     """Set the fields sent (a partial update); the others stay."""
     for field, value in data.items():
         setattr(record, field, value)
+    if db.session.is_modified(record):
+        events.record_change(record, "updated")
     db.session.commit()
     return record
 
@@ -33,5 +38,6 @@ def delete(record, *, unless_referenced_by=()) -> None:
         if db.session.scalar(select(exists().where(column == record.id))):
             noun = type(record).__name__.lower()
             fail(409, f"This {noun} has {column.table.name}; it cannot be deleted.")
+    events.record_change(record, "deleted")
     db.session.delete(record)
     db.session.commit()

@@ -17,6 +17,8 @@ RESOURCES = (
     ("products", "products, services and stock"),
     ("invoices", "invoices and their PDFs"),
     ("payments", "payments against invoices"),
+    ("events", "events of business changes and their redelivery"),
+    ("webhooks", "webhook endpoints, their deliveries and attempts"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

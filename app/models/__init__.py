@@ -2,6 +2,7 @@
 from app.models.api_client import AccessToken, ApiClient
 from app.models.audit import AuditEvent
 from app.models.customer import Customer
+from app.models.event import Event, InvoiceEmail, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
 from app.models.organisation import Address, Organisation, User
@@ -10,7 +11,7 @@ from app.models.product import Product, StockMovement
 from app.models.vendor import Vendor
 
 __all__ = [
-    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "IdempotencyKey", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "Organisation", "Payment", "Product", "StockMovement", "User",
-    "Vendor",
+    "AccessToken", "Address", "ApiClient", "AuditEvent", "Customer", "Event", "IdempotencyKey",
+    "Invoice", "InvoiceCounter", "InvoiceEmail", "InvoiceLine", "Organisation", "Payment", "Product",
+    "StockMovement", "User", "Vendor", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import Timestamps
+from app.models.base import Timestamps, UTCDateTime
 from app.money import MoneyColumn, QuantityColumn
 
 # Stored states; "Overdue" is derived from due_date for Unpaid and Partially Paid.
@@ -44,6 +44,8 @@ class Invoice(Timestamps, db.Model):
     # Whether its lines move stock: false for the invoices made before they did (migration
     # 0005), whose stock was never taken, so none is given back or taken for them.
     moves_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    # When an SMTP server first accepted an email of it (app.delivery.email).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     items: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan")

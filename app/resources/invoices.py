@@ -5,7 +5,7 @@ from flask import make_response
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -24,6 +24,7 @@ from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
 
 blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices and their PDFs")
+events.publish(Invoice, "invoice", InvoiceSchema)
 
 
 def _filtered(query, args):
@@ -78,6 +79,7 @@ class Invoices(MethodView):
         invoicing.set_items(invoice, data["items"])
         db.session.add(invoice)
         stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        events.record("invoice.created", invoice)
         db.session.commit()
         return invoice
 
@@ -108,8 +110,9 @@ class InvoiceById(MethodView):
         of reach.
         """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
-        status = data.pop("status", None)
+        was, status = invoice.status, data.pop("status", None)
         changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
+        changed = bool(changes)
         if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
         if "customer_id" in changes:
@@ -130,6 +133,9 @@ class InvoiceById(MethodView):
             invoicing.change_status(invoice, status)
         if lines_changed or status:  # what the lines take from stock may have changed
             stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        if changed or invoice.status != was:
+            events.record("invoice.voided" if invoice.status == VOID != was else "invoice.updated",
+                          invoice)
         db.session.commit()
         return invoice
 

@@ -42,6 +42,8 @@ class InvoiceSchema(Schema):
     total = Money(dump_only=True)
     amount_paid = Money(dump_only=True)
     balance = Money(dump_only=True, signed=True)
+    sent_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When an email of the invoice was first accepted by the mail server"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
