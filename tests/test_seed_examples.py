@@ -65,6 +65,11 @@ SEED_USER = """{
 }"""
 
 # 001: resources this API does not have (README, "Using the API", lists those it has).
+SEED_WEBHOOK = """{
+    "url": "https://your-domain.com/webhook",
+    "events": ["invoice.created", "payment.received"]
+}"""
+
 SEED_ABSENT = [
     ("/transactions", """{
     "type": "Income",
@@ -99,10 +104,6 @@ SEED_ABSENT = [
     "company": "Acme Corp",
     "phone": "1234567890",
     "source": "Website"
-}"""),
-    ("/webhooks", """{
-    "url": "https://your-domain.com/webhook",
-    "events": ["invoice.created", "payment.received"]
 }"""),
     ("/batch/customers", """{
     "customers": [
@@ -173,6 +174,13 @@ def test_001_resources_this_api_does_not_have(client, headers, path, body):
     assert response.mimetype == "application/problem+json"
 
 
+def test_001_register_webhook(client, headers):
+    response = send(client, "POST", "/webhooks", SEED_WEBHOOK, headers)
+    assert response.status_code == 201, response.json
+    assert response.json["events"] == ["invoice.created", "payment.received"]
+    assert response.json["enabled"] is True and response.json["secret"].startswith("whsec_")
+
+
 def test_001_reports_do_not_exist(client, headers):
     assert client.get("/api/v1/reports/financial?year=2024&month=1",
                       headers=headers).status_code == 404
@@ -202,12 +210,12 @@ def test_001_list_invoices_parameters(client, headers):
 # --- 002 -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["PATCH", "PUT"])
-def test_002_send_action_is_not_available_yet(client, headers, method):
-    invoice = make_invoice(client, headers)
+def test_002_send_action_queues_an_email(client, headers, method):
+    customer = make_customer(client, headers, email="jane@example.com")
+    invoice = make_invoice(client, headers, customer_id=customer["id"])
     response = send(client, method, f"/invoices/{invoice['id']}", SEED_SEND_ACTION, headers)
-    assert response.status_code == 422
-    assert response.json["errors"] == {
-        "action": "No action is available yet: sending invoices is not available."}
+    assert response.status_code == 202, response.json
+    assert (response.json["invoice_id"], response.json["status"]) == (invoice["id"], "queued")
 
 
 # --- 003 -------------------------------------------------------------------------------

@@ -21,12 +21,14 @@ from app.models import (
     Address,
     ApiClient,
     Customer,
+    Event,
     Invoice,
     Organisation,
     Payment,
     Product,
     User,
     Vendor,
+    WebhookEndpoint,
 )
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
@@ -88,6 +90,21 @@ def _payment(org):
     db.session.add(payment)
     db.session.flush()
     return payment
+
+
+def _event(org):
+    event = Event(organisation_id=org.id, type="customer.created", data={"id": 1})
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _webhook(org):
+    endpoint = WebhookEndpoint(organisation_id=org.id, url="https://example.com/hook",
+                               events=["*"], secret="whsec_" + "A" * 44)
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
@@ -192,6 +209,26 @@ ENDPOINTS = [
     Endpoint("GET", lambda o: f"/api/v1/payments?organisation={o.id}", 200, refused=422),
     Endpoint("GET", lambda i: f"/api/v1/payments?invoice_id={i.id}", 200,
              make_target=_invoice, refused=422),
+    Endpoint("POST", lambda i: f"/api/v1/invoices/{i.id}/send", 202, make_target=_invoice,
+             body=lambda i: {"to": ["billing@example.com"]}),
+    Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}/emails", 200, make_target=_invoice),
+    Endpoint("GET", lambda e: f"/api/v1/events/{e.id}", 200, make_target=_event),
+    Endpoint("POST", lambda e: f"/api/v1/events/{e.id}/redeliver", 202, make_target=_event),
+    Endpoint("GET", lambda o: f"/api/v1/events?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook),
+    Endpoint("PUT", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook,
+             body=lambda w: {"description": "Changed"}),
+    Endpoint("PATCH", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook,
+             body=lambda w: {"events": ["invoice.paid"]}),
+    Endpoint("DELETE", lambda w: f"/api/v1/webhooks/{w.id}", 204, make_target=_webhook),
+    Endpoint("POST", lambda o: "/api/v1/webhooks", 201,
+             body=lambda o: {"url": "https://example.com/new", "events": ["*"],
+                             "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/webhooks?organisation={o.id}", 200, refused=422),
+    Endpoint("POST", lambda w: f"/api/v1/webhooks/{w.id}/secret", 200, make_target=_webhook),
+    Endpoint("GET", lambda w: f"/api/v1/webhooks/{w.id}/attempts", 200, make_target=_webhook),
+    Endpoint("POST", lambda w: f"/api/v1/webhooks/{w.id}/replay", 202, make_target=_webhook,
+             body=lambda w: {"since": "2026-01-01T00:00:00Z"}),
 ]
 
 
@@ -302,6 +339,8 @@ LISTS = [
     ("/api/v1/products/low-stock", _product),
     ("/api/v1/invoices", _invoice),
     ("/api/v1/payments", _payment),
+    ("/api/v1/events", _event),
+    ("/api/v1/webhooks", _webhook),
 ]
 
 

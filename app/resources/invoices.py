@@ -10,7 +10,7 @@ from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Invoice, Organisation
+from app.models import Customer, Invoice, InvoiceEmail, Organisation
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
 from app.pagination import page_of, paginate, within_dates
 from app.schemas.invoice import (
@@ -19,7 +19,8 @@ from app.schemas.invoice import (
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.services import invoicing, stock
+from app.schemas.invoice_email import InvoiceEmailListArgs, InvoiceEmailSchema, SendInvoiceSchema
+from app.services import invoice_email, invoicing, stock
 from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
 
@@ -97,8 +98,10 @@ class InvoiceById(MethodView):
         return tenancy.get_or_404(Invoice, invoice_id)
 
     @require_scope("invoices:write")
+    @idempotent
     @blp.arguments(InvoiceUpdateSchema(partial=True))
     @blp.response(200, InvoiceSchema)
+    @blp.alt_response(202, schema=InvoiceEmailSchema, description="`action: send`: the email queued")
     @blp.alt_response(409, description="Not allowed in the invoice's status")
     def put(self, data, invoice_id):
         """Change an invoice
@@ -106,10 +109,13 @@ class InvoiceById(MethodView):
         `PUT` and `PATCH` both change the fields sent and keep the others; values equal to the
         invoice's own (as `GET` shows them) are no change. `items` replace all lines. A Paid or
         Void invoice keeps its lines, customer and dates (409); `status` may be set to `Draft`,
-        `Unpaid` or `Void` where the invoice allows it. Needs `invoices:write`; 404 when it is out
-        of reach.
+        `Unpaid` or `Void` where the invoice allows it. `{"action": "send"}` instead emails the
+        invoice as `POST /invoices/{id}/send` does (202, the email). Needs `invoices:write`; 404
+        when it is out of reach.
         """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
+        if data.pop("action", None) == "send":
+            return _send(invoice, data)
         was, status = invoice.status, data.pop("status", None)
         changes = {field: value for field, value in data.items() if not _same(invoice, field, value)}
         changed = bool(changes)
@@ -143,6 +149,53 @@ class InvoiceById(MethodView):
 
 
 LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
+SEND_FIELDS = set(SendInvoiceSchema().fields)
+
+
+def _send(invoice: Invoice, data: dict):
+    """Queue an email of the invoice: 202 with the email resource."""
+    others = set(data) - SEND_FIELDS
+    if others:
+        fail(422, "An action changes nothing else: send it alone.",
+             errors={field: "Not with an action." for field in sorted(others)})
+    email = invoice_email.queue(invoice, data)
+    db.session.commit()
+    return make_response(InvoiceEmailSchema().dump(email), 202)
+
+
+@blp.route("/invoices/<id:invoice_id>/send", methods=["POST"])
+@require_scope("invoices:write")
+@idempotent
+@blp.arguments(SendInvoiceSchema)
+@blp.response(202, InvoiceEmailSchema)
+@blp.alt_response(409, description="A Draft or Void invoice cannot be sent")
+def send_invoice(data, invoice_id):
+    """Email an invoice
+
+    Queues an email of the invoice with its PDF attached, to the customer's address or `to`
+    (with `cc`, `subject` and `message` when given); the worker sends it. Answers 202 with the
+    email, `queued`: it becomes `sent`, and the invoice gets `sent_at`, only once the mail
+    server accepts it. A Draft or Void invoice is a 409. Send `{}` for the defaults. Needs
+    `invoices:write`; accepts an `Idempotency-Key` (a double click sends once); 404 when the
+    invoice is out of reach.
+    """
+    return _send(tenancy.get_or_404(Invoice, invoice_id, lock=True), data)
+
+
+@blp.route("/invoices/<id:invoice_id>/emails")
+@require_scope("invoices:read")
+@blp.arguments(InvoiceEmailListArgs, location="query")
+@blp.response(200, page_of(InvoiceEmailSchema))
+def list_invoice_emails(args, invoice_id):
+    """List an invoice's emails
+
+    The emails of the invoice, oldest first, with their status (`queued`, `sent`, `failed`),
+    attempts and the mail server's last answer. Needs `invoices:read`; 404 when the invoice is
+    out of reach.
+    """
+    invoice = tenancy.get_or_404(Invoice, invoice_id)
+    query = tenancy.scoped(InvoiceEmail).where(InvoiceEmail.invoice_id == invoice.id)
+    return paginate(query.order_by(InvoiceEmail.id), args)
 
 
 def _same(invoice: Invoice, field: str, value) -> bool:

@@ -4,6 +4,7 @@ from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOI
 from app.money import Money, Percent, Quantity
 from app.pagination import ListArgs
 from app.schemas.common import Id, Schema, Text, Whole
+from app.schemas.invoice_email import SendInvoiceSchema
 
 STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)
 
@@ -59,14 +60,11 @@ class InvoiceCreateSchema(InvoiceSchema):
     status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID)))
 
 
-def _no_action_yet(value: str) -> None:
-    raise ma.ValidationError("No action is available yet: sending invoices is not available.")
-
-
-class InvoiceUpdateSchema(InvoiceSchema):
+class InvoiceUpdateSchema(InvoiceSchema, SendInvoiceSchema):
     """Fields to change. ``items`` replace all lines (not on a Paid or Void invoice, unless
     they are the lines it has); ``status`` moves Draft to Unpaid, or an unpaid invoice to
-    Void. Load with ``partial=True``."""
+    Void; ``action: send`` emails it (with the fields of SendInvoiceSchema). Load with
+    ``partial=True``."""
 
     organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
         "description": "A record stays in its organisation"})
@@ -75,9 +73,10 @@ class InvoiceUpdateSchema(InvoiceSchema):
                        "without payments. The status it has (as GET shows it) changes nothing; "
                        "Partially Paid, Paid and Overdue follow from payments and the due date "
                        "and cannot be set (422)."})
-    action = ma.fields.String(load_only=True, validate=_no_action_yet, metadata={
-        "description": "An action on the invoice. None is available yet (sending by email "
-                       "is not): any value answers 422."})
+    action = ma.fields.String(load_only=True, validate=ma.validate.OneOf(["send"]), metadata={
+        "description": "`send` queues an email of the invoice (as `POST /invoices/{id}/send`, "
+                       "with `to`, `cc`, `subject` and `message` beside it) and answers 202 with "
+                       "the email; nothing else may change in the same request."})
 
 
 class InvoiceListArgs(ListArgs):
