@@ -46,6 +46,10 @@ class Job:
         return send_smtp(self.smtp_url, self.message, self.timeout)
 
 
+def claimable():
+    return ()
+
+
 def prepare(email: InvoiceEmail, now: datetime) -> Job:
     invoice = db.session.get(Invoice, email.invoice_id)
     organisation = db.session.get(Organisation, invoice.organisation_id)

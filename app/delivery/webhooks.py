@@ -10,6 +10,7 @@ from app.delivery import claims, http
 from app.delivery.schedule import WEBHOOK_RETRY_DELAYS, next_attempt
 from app.extensions import db
 from app.models.event import DELIVERED, FAILED, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from app.schemas.webhook import WebhookSchema
 from app.services.webhooks import signature, signing_secrets
 
 DISABLE_AFTER_FAILING = timedelta(days=5)
@@ -86,4 +87,4 @@ def record(delivery: WebhookDelivery, answer: http.Answer, now: datetime) -> Non
 
 def disable(endpoint: WebhookEndpoint, reason: str) -> None:
     endpoint.enabled, endpoint.disabled_reason = False, reason
-    events.record("webhook_endpoint.disabled", endpoint)
+    events.record("webhook_endpoint.disabled", endpoint, WebhookSchema)

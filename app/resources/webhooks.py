@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import events, records, tenancy
+from app import records, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.models.event import WebhookAttempt, WebhookEndpoint
@@ -21,7 +21,6 @@ from oauth.protector import require_scope
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
                 description="Webhook endpoints: signed deliveries of events")
-events.publish(WebhookEndpoint, "webhook_endpoint", WebhookSchema)
 
 
 @blp.route("/webhooks")
