@@ -29,7 +29,7 @@ def claim(model, worker_id: str, now: datetime, lease: timedelta, limit: int,
 def held(model, row_id: int, worker_id: str):
     """The row, locked, if ``worker_id`` still holds its lease; None if it was taken over."""
     row = db.session.scalar(select(model).where(model.id == row_id, model.leased_by == worker_id)
-                            .with_for_update().execution_options(populate_existing=True))
+                            .with_for_update(of=model).execution_options(populate_existing=True))
     return row
 
 

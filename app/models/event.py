@@ -79,8 +79,8 @@ class WebhookDelivery(Outbox, db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     endpoint_id: Mapped[int] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
-    event: Mapped[Event] = relationship(lazy="joined")
-    endpoint: Mapped[WebhookEndpoint] = relationship(lazy="joined")
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+    endpoint: Mapped[WebhookEndpoint] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
 
