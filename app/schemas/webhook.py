@@ -90,9 +90,13 @@ class AttemptListArgs(PageArgs):
 class ReplaySchema(Schema):
     """Deliver again the events of a period to this endpoint."""
 
-    since = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    until = ma.fields.AwareDateTime(default_timezone=timezone.utc)
-    types = ma.fields.List(ma.fields.String(validate=_event_type), validate=ma.validate.Length(max=100))
+    since = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc, metadata={
+        "example": "2026-01-01T00:00:00Z", "description": "Events created at or after this time"})
+    until = ma.fields.AwareDateTime(default_timezone=timezone.utc, metadata={
+        "description": "Events created at or before this time; default: now"})
+    types = ma.fields.List(ma.fields.String(validate=_event_type), validate=ma.validate.Length(max=100),
+                           metadata={"example": ["invoice.paid"],
+                                     "description": "Only these event types; default: all it hears of"})
 
 
 class QueuedSchema(ma.Schema):
