@@ -19,10 +19,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data).
+## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data),
+## with the delivery worker beside it (webhooks; invoice emails to SMTP_URL, or instance/outbox/).
+## Ctrl-C stops both: the worker finishes what it is sending first.
 run: $(VENV)/.installed-run
 	$(BIN)/tiergate setup --demo
-	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	$(BIN)/tiergate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).
 ## The /docs test drives Debian's chromium, installed here when missing.
