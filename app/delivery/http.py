@@ -9,6 +9,8 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -89,8 +91,17 @@ def _post(url, body, headers, timeout, allowed_hosts) -> Answer:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (an HTTP date counts as unknown: receivers send seconds)."""
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
+    """Retry-After in seconds, given as seconds or as an HTTP date; None if unreadable."""
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

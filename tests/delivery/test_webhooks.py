@@ -4,6 +4,7 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -88,13 +89,18 @@ def test_failures_are_retried_with_the_same_id_then_delivered(
     assert [a["status_code"] for a in attempts] == [200, 500]  # newest first
 
 
-def test_retry_after_is_honoured_when_longer(client, headers, make_endpoint, httpserver, deliver):
-    httpserver.expect_request("/hook").respond_with_data("", status=429, headers={"Retry-After": "3600"})
+@pytest.mark.parametrize("retry_after", ["3600", "in two hours"])
+def test_retry_after_is_honoured_when_longer(
+        client, headers, make_endpoint, httpserver, deliver, retry_after):
+    if retry_after == "in two hours":
+        retry_after = format_datetime(utcnow() + timedelta(hours=2), usegmt=True)
+    httpserver.expect_request("/hook").respond_with_data("", status=429, headers={
+        "Retry-After": retry_after})
     make_endpoint()
     client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
     before = utcnow()
     deliver()
-    assert deliveries()[0].next_attempt_at - before >= timedelta(seconds=3600)
+    assert deliveries()[0].next_attempt_at - before >= timedelta(seconds=3590)
 
 
 def test_gone_disables_the_endpoint_and_says_so(client, headers, make_endpoint, httpserver, deliver):
