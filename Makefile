@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach bench-outbox profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench: $(VENV)/.installed-test
 ## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
 	$(BIN)/python -m bench.reach
+
+## What recording events costs a write request, and deliveries/s of one worker (PostgreSQL).
+bench-outbox: $(VENV)/.installed-test
+	$(BIN)/python -m bench.outbox
 
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test

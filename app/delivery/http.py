@@ -7,10 +7,12 @@ WEBHOOK_ALLOWED_HOSTS. The connection then goes to the address that was checked 
 host still names the server in Host and in TLS), so a second resolution cannot swap it."""
 import ipaddress
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -77,7 +79,7 @@ def _post(url, body, headers, timeout, allowed_hosts) -> Answer:
     literal = f"[{address}]" if ":" in address else address
     pinned = urlunsplit(parts._replace(netloc=f"{literal}:{port}"))
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+    with httpx.Client(timeout=timeout, follow_redirects=False, verify=_tls()) as client:
         with client.stream("POST", pinned, content=body, headers={**headers, "Host": host_header},
                            extensions={"sni_hostname": parts.hostname}) as response:
             kept = b""
@@ -88,6 +90,12 @@ def _post(url, body, headers, timeout, allowed_hosts) -> Answer:
             return Answer(status_code=response.status_code,
                           body=kept[:ANSWER_KEPT].decode("utf-8", "replace"),
                           retry_after=_retry_after(response.headers.get("Retry-After")))
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """One context for every delivery: loading the CA certificates takes milliseconds."""
+    return ssl.create_default_context()
 
 
 def _retry_after(value: str | None) -> float | None:

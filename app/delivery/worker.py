@@ -54,11 +54,12 @@ class Worker:
         return done
 
     def step(self, pool: ThreadPoolExecutor, now: datetime | None = None) -> int:
-        """Claim one batch of each kind, send it, record it; the attempts made."""
+        """Claim one batch of each kind, send it, record it; the attempts made. Should the
+        worker die before recording, the leases run out and the batch is sent again."""
         made = 0
         for model, kind in KINDS:
             claimed = claims.claim(model, self.id, now or utcnow(), self._lease(),
-                                   self.threads * 2, *kind.claimable())
+                                   self.threads * 4, *kind.claimable())
             made += self._deliver(pool, model, kind, claimed, now)
         return made
 
@@ -75,11 +76,10 @@ class Worker:
             outcome = future.result()
             row = claims.held(model, row_id, self.id)
             if row is None:  # our lease ran out and another worker took the row over
-                db.session.rollback()
                 continue
             kind.record(row, outcome, now or utcnow())
-            db.session.commit()
             made += 1
+        db.session.commit()  # the batch's outcomes at once (one commit, not one per row)
         claims.release(model, [row_id for row_id, future in started.items() if future.cancelled()],
                        self.id)
         return made
