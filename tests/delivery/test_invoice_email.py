@@ -70,7 +70,8 @@ def test_the_mail_server_receives_the_invoice_pdf(client, headers, invoice, mail
     assert invoice["invoice_number"] in pdf.pages[0].extract_text()
 
     [sent] = client.get(f"/api/v1/invoices/{invoice['id']}/emails", headers=headers).json["data"]
-    assert (sent["status"], sent["attempts"], sent["message_id"]) == ("sent", 1, message["Message-ID"])
+    assert (sent["status"], sent["attempts"]) == ("sent", 1)
+    assert sent["message_id"] == message["Message-ID"].strip()
     assert sent["sent_at"] is not None
     assert client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json["sent_at"]
     events = client.get("/api/v1/events?type=invoice.sent", headers=headers).json["data"]

@@ -1,36 +1,46 @@
-"""The worker as a process (`tiergate worker`), and claims shared by concurrent workers."""
+"""The worker's command, its graceful stop, and claims shared by concurrent workers."""
+import os
 import signal
-import subprocess
 import threading
 import time
 from datetime import timedelta
 
 import pytest
+from werkzeug import Response
 
 from app.bootstrap import create_organisation
 from app.delivery import claims
+from app.delivery.worker import Worker
 from app.extensions import db
 from app.models import Event, WebhookDelivery, WebhookEndpoint
 from app.models.base import utcnow
-from tests import live
+from app.models.event import DELIVERED
+from tests.delivery.conftest import deliveries
 
 
-def test_the_worker_runs_once_and_stops_gracefully_on_sigterm(tmp_path):
-    env = live.environment(tmp_path)
-    assert live.tiergate(env, "setup").returncode == 0
-    once = live.tiergate(env, "worker", "--once")
-    assert (once.returncode, once.stdout.strip()) == (0, "made 0 delivery attempts")
+def test_worker_once_delivers_what_is_due_and_exits(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert (result.exit_code, result.output.strip()) == (0, "made 0 delivery attempts")
 
-    log_path = tmp_path / "worker.log"
-    with open(log_path, "w") as log:
-        worker = subprocess.Popen([str(live.BIN / "tiergate"), "worker"], env=env, cwd=live.ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while "started" not in log_path.read_text() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=10) == 0
-    assert "stopped" in log_path.read_text()
+
+def test_sigterm_lets_the_delivery_in_flight_finish(
+        client, headers, make_endpoint, httpserver, receiving):
+    """The worker stops claiming, records what it was sending, and returns."""
+    httpserver.expect_request("/hook").respond_with_handler(
+        lambda request: time.sleep(0.3) or Response("done"))
+    make_endpoint()
+    client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    timer = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGTERM))  # mid-delivery
+    try:
+        timer.start()
+        Worker(threads=1).run()
+    finally:
+        timer.cancel()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.attempts, delivery.leased_by) == (DELIVERED, 1, None)
 
 
 @pytest.mark.commits
@@ -45,12 +55,15 @@ def test_concurrent_workers_never_claim_the_same_delivery(app):
                                events=["*"], secret="whsec_" + "A" * 44)
     db.session.add(endpoint)
     db.session.flush()
+    queued = []
     for _ in range(40):
         event = Event(organisation_id=organisation.id, type="customer.created", data={})
         db.session.add(event)
         db.session.flush()
-        db.session.add(WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id))
+        queued.append(WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id))
+    db.session.add_all(queued)
     db.session.commit()
+    queued = sorted(delivery.id for delivery in queued)
 
     claimed, start = {}, threading.Barrier(4)
 
@@ -69,4 +82,4 @@ def test_concurrent_workers_never_claim_the_same_delivery(app):
     for thread in threads:
         thread.join(30)
     everything = [row_id for ids in claimed.values() for row_id in ids]
-    assert sorted(everything) == list(range(1, 41))  # each once, none twice
+    assert sorted(everything) == queued  # each once, none twice
