@@ -15,7 +15,6 @@ def create(model, data: dict, *, owner_field: str = "organisation"):
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
-    db.session.flush()
     events.record_change(record, "created")
     db.session.commit()
     return record

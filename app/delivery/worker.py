@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from app.delivery import claims, email, webhooks
 from app.extensions import db
@@ -41,7 +42,7 @@ class Worker:
         log.info("worker %s started with %d threads", self.id, self.threads)
         with ThreadPoolExecutor(self.threads, thread_name_prefix="delivery") as pool:
             while not self.stopping.is_set():
-                if not self.step(pool):
+                if not self._step_surviving_outages(pool):
                     self.stopping.wait(current_app.config["WORKER_POLL_SECONDS"])
         log.info("worker %s stopped", self.id)
 
@@ -62,6 +63,15 @@ class Worker:
                                    self.threads * 4, *kind.claimable())
             made += self._deliver(pool, model, kind, claimed, now)
         return made
+
+    def _step_surviving_outages(self, pool) -> int:
+        """A step; while the database is unreachable, nothing (the leases keep the rows)."""
+        try:
+            return self.step(pool)
+        except DBAPIError:
+            log.exception("worker %s: the database failed; trying again", self.id)
+            db.session.rollback()
+            return 0
 
     def _deliver(self, pool, model, kind, ids: list[int], now: datetime | None) -> int:
         started = {}
