@@ -229,6 +229,8 @@ def test_redeliver_and_replay_send_again(client, headers, make_endpoint, httpser
     assert deliver() == 3
     ids = [r.headers["webhook-id"] for r in received(httpserver)]
     assert sorted(ids[2:]) == sorted([event_id, *ids[:2]])
+    assert client.delete(f"/api/v1/webhooks/{endpoint['id']}", headers=headers).status_code == 204
+    assert deliveries() == []  # with its attempts
 
 
 class NoConnection:
