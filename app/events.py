@@ -31,15 +31,14 @@ def record_change(obj, verb: str) -> Event | None:
     return record(f"{name}.{verb}", obj, schema)
 
 
-def record(event_type: str, obj, schema: type | None = None, *,
-           organisation_id: int | None = None) -> Event:
+def record(event_type: str, obj, schema: type | None = None) -> Event:
     """Write the event ``event_type`` about ``obj`` (dumped with ``schema``, by default the
     one its model was published with) and its webhook deliveries, in the session's
-    transaction. ``obj`` must have its id (flushed)."""
+    transaction. ``obj`` must be in the session: it is flushed for its id."""
     db.session.flush()
     schema = schema or PUBLISHED[type(obj)][1]
     event = Event(type=event_type, created_at=utcnow(),
-                  organisation_id=organisation_id or obj.organisation_id,
+                  organisation_id=obj.organisation_id,
                   request_id=g.get("request_id") if has_request_context() else None,
                   data=_json(schema().dump(obj)))
     db.session.add(event)
@@ -48,13 +47,12 @@ def record(event_type: str, obj, schema: type | None = None, *,
     return event
 
 
-def fan_out(event: Event, endpoints=None) -> int:
-    """Outbox rows for ``event`` to every enabled endpoint that subscribes to it (by default,
-    those of its organisation and of ancestors that include descendants); returns how many."""
-    if endpoints is None:
-        endpoints = subscribers(event.organisation_id)
+def fan_out(event: Event) -> int:
+    """Outbox rows for ``event`` to every endpoint that hears of it and subscribes to its
+    type; returns how many."""
     rows = [WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id, next_attempt_at=utcnow())
-            for endpoint in endpoints if endpoint.enabled and endpoint.subscribes_to(event.type)]
+            for endpoint in subscribers(event.organisation_id)
+            if endpoint.subscribes_to(event.type)]
     db.session.add_all(rows)
     return len(rows)
 
