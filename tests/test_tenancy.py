@@ -30,6 +30,7 @@ from app.models import (
     Vendor,
     WebhookEndpoint,
 )
+from app.services.webhooks import new_secret, seal
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
 
@@ -101,7 +102,7 @@ def _event(org):
 
 def _webhook(org):
     endpoint = WebhookEndpoint(organisation_id=org.id, url="https://example.com/hook",
-                               events=["*"], secret="whsec_" + "A" * 44)
+                               events=["*"], sealed_secret=seal(new_secret()))
     db.session.add(endpoint)
     db.session.flush()
     return endpoint

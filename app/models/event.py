@@ -56,10 +56,12 @@ class WebhookEndpoint(Timestamps, db.Model):
     description: Mapped[str | None] = mapped_column(String(500))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     include_descendants: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The signing secret must be readable to sign; the previous one signs too until it expires.
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    # The signing secret, encrypted with a key made from SECRET_KEY (app.services.webhooks):
+    # it must be read back to sign. The previous one signs too until it expires.
+    sealed_secret: Mapped[str] = mapped_column(String(300))
+    previous_sealed_secret: Mapped[str | None] = mapped_column(String(300))
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    secret = None  # in clear only on the answer that creates or rotates it (not stored)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
 

@@ -49,7 +49,10 @@ class Webhooks(MethodView):
         a host in `WEBHOOK_ALLOWED_HOSTS`). Needs `webhooks:write`. Not replayed for an
         `Idempotency-Key`, as a replay would have to store the secret.
         """
-        return records.create(WebhookEndpoint, {**data, "secret": webhooks.new_secret()})
+        secret = webhooks.new_secret()
+        endpoint = records.create(WebhookEndpoint, {**data, "sealed_secret": webhooks.seal(secret)})
+        endpoint.secret = secret  # in clear in this answer only
+        return endpoint
 
 
 @blp.route("/webhooks/<id:webhook_id>")

@@ -5,6 +5,8 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from cryptography.fernet import Fernet
+from flask import current_app
 from sqlalchemy import func, insert, literal, select
 
 from app.extensions import db
@@ -16,22 +18,35 @@ SECRET_PREFIX = "whsec_"
 OLD_SECRET_SIGNS_FOR = timedelta(hours=24)
 
 
+def _fernet() -> Fernet:
+    """Secrets at rest are encrypted with a key derived from SECRET_KEY: a copy of the
+    database alone does not let anyone sign deliveries."""
+    key = hashlib.sha256(b"tiergate webhook secrets\0" + current_app.config["SECRET_KEY"].encode())
+    return Fernet(base64.urlsafe_b64encode(key.digest()))
+
+
+def seal(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode()
+
+
 def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def rotate_secret(endpoint: WebhookEndpoint) -> None:
-    """A new secret; the old one keeps signing beside it for 24 hours."""
-    endpoint.previous_secret = endpoint.secret
+    """A new secret (in clear on ``endpoint.secret`` for this answer only); the old one
+    keeps signing beside it for 24 hours."""
+    endpoint.previous_sealed_secret = endpoint.sealed_secret
     endpoint.previous_secret_expires_at = utcnow() + OLD_SECRET_SIGNS_FOR
     endpoint.secret = new_secret()
+    endpoint.sealed_secret = seal(endpoint.secret)
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
-    active = [endpoint.secret]
-    if endpoint.previous_secret and endpoint.previous_secret_expires_at > now:
-        active.append(endpoint.previous_secret)
-    return active
+    sealed = [endpoint.sealed_secret]
+    if endpoint.previous_sealed_secret and endpoint.previous_secret_expires_at > now:
+        sealed.append(endpoint.previous_sealed_secret)
+    return [_fernet().decrypt(secret.encode()).decode() for secret in sealed]
 
 
 def signature(secrets_: list[str], message_id: str, timestamp: int, body: bytes) -> str:

@@ -55,6 +55,9 @@ def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(
     rotated = client.post(f"/api/v1/webhooks/{endpoint['id']}/secret", headers=headers)
     assert rotated.status_code == 200 and rotated.json["secret"] != endpoint["secret"]
     assert "secret" not in client.get(f"/api/v1/webhooks/{endpoint['id']}", headers=headers).json
+    stored = db.session.get(WebhookEndpoint, endpoint["id"])
+    assert rotated.json["secret"] not in stored.sealed_secret  # encrypted at rest
+    assert endpoint["secret"] not in stored.previous_sealed_secret
     client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
     deliver()
     [request] = received(httpserver)

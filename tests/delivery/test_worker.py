@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Event, WebhookDelivery, WebhookEndpoint
 from app.models.base import utcnow
 from app.models.event import DELIVERED
+from app.services.webhooks import new_secret, seal
 from tests.delivery.conftest import deliveries
 
 
@@ -52,7 +53,7 @@ def test_concurrent_workers_never_claim_the_same_delivery(app):
         pytest.skip("needs connections of their own: PostgreSQL")
     organisation = create_organisation("O")
     endpoint = WebhookEndpoint(organisation_id=organisation.id, url="https://example.com/in",
-                               events=["*"], secret="whsec_" + "A" * 44)
+                               events=["*"], sealed_secret=seal(new_secret()))
     db.session.add(endpoint)
     db.session.flush()
     queued = []
