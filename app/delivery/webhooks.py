@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.fernet import InvalidToken
 from flask import current_app
 
 from app import events
@@ -33,22 +34,36 @@ class Job:
                          allowed_hosts=self.allowed_hosts)
 
 
+@dataclass
+class Unsignable:
+    """A delivery whose secret cannot be decrypted (SECRET_KEY changed): an attempt that
+    fails, with what to do, and nothing sent."""
+
+    def run(self) -> http.Answer:
+        return http.Answer(error="The signing secret cannot be decrypted (was SECRET_KEY "
+                                 "changed?): rotate the endpoint's secret.")
+
+
 def claimable():
     """Deliveries wait while their endpoint is disabled."""
     return (WebhookDelivery.endpoint_id.in_(
         db.select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(True))),)
 
 
-def prepare(delivery: WebhookDelivery, now: datetime) -> Job:
+def prepare(delivery: WebhookDelivery, now: datetime) -> Job | Unsignable:
     """The request of this attempt: Standard Webhooks headers, timestamp of now."""
     event, endpoint = delivery.event, delivery.endpoint
+    try:
+        active = signing_secrets(endpoint, now)
+    except InvalidToken:
+        return Unsignable()
     body = json.dumps({"type": event.type, "timestamp": event.created_at.isoformat(),
                        "data": event.data}, separators=(",", ":")).encode()
     message_id, timestamp = str(event.id), int(now.timestamp())
     headers = {
         "content-type": "application/json", "user-agent": "Tiergate-Webhooks/1",
         "webhook-id": message_id, "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(signing_secrets(endpoint, now), message_id, timestamp, body),
+        "webhook-signature": signature(active, message_id, timestamp, body),
     }
     config = current_app.config
     return Job(delivery.id, endpoint.url, body, headers, config["WEBHOOK_TIMEOUT"],

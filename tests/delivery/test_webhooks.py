@@ -282,3 +282,14 @@ def test_the_body_is_type_timestamp_and_data(client, headers, make_endpoint, htt
     deliver()
     body = json.loads(received(httpserver)[0].get_data())
     assert set(body) == {"type", "timestamp", "data"}
+
+
+def test_a_secret_sealed_with_another_key_is_an_attempt_that_says_so(
+        client, headers, make_endpoint, httpserver, deliver, app):
+    endpoint = make_endpoint()
+    client.post("/api/v1/customers", json={"account": "Jane"}, headers=headers)
+    app.config["SECRET_KEY"] = "another key"
+    deliver()
+    [attempt] = client.get(f"/api/v1/webhooks/{endpoint['id']}/attempts", headers=headers).json["data"]
+    assert attempt["error"].startswith("The signing secret cannot be decrypted")
+    assert received(httpserver) == []
