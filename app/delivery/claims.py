@@ -26,11 +26,12 @@ def claim(model, worker_id: str, now: datetime, lease: timedelta, limit: int,
     return sorted(ids)
 
 
-def held(model, row_id: int, worker_id: str):
-    """The row, locked, if ``worker_id`` still holds its lease; None if it was taken over."""
-    row = db.session.scalar(select(model).where(model.id == row_id, model.leased_by == worker_id)
-                            .with_for_update(of=model).execution_options(populate_existing=True))
-    return row
+def held(model, ids: list[int], worker_id: str) -> list:
+    """The rows of ``ids`` whose lease ``worker_id`` still holds, locked (not those another
+    worker took over after the lease ran out)."""
+    return db.session.scalars(
+        select(model).where(model.id.in_(ids), model.leased_by == worker_id).order_by(model.id)
+        .with_for_update(of=model).execution_options(populate_existing=True)).unique().all()
 
 
 def release(model, ids: list[int], worker_id: str) -> None:

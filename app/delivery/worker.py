@@ -74,25 +74,19 @@ class Worker:
             return 0
 
     def _deliver(self, pool, model, kind, ids: list[int], now: datetime | None) -> int:
-        started = {}
-        for row_id in ids:
-            row = db.session.get(model, row_id)
-            started[row_id] = pool.submit(kind.prepare(row, now or utcnow()).run)
+        rows = db.session.scalars(db.select(model).where(model.id.in_(ids))).unique().all()
+        started = {row.id: pool.submit(kind.prepare(row, now or utcnow()).run) for row in rows}
         db.session.commit()  # what prepare set (an email's Message-ID)
-        made = 0
+        outcomes = {}
         for row_id, future in started.items():
-            if self.stopping.is_set() and future.cancel():
-                continue
-            outcome = future.result()
-            row = claims.held(model, row_id, self.id)
-            if row is None:  # our lease ran out and another worker took the row over
-                continue
-            kind.record(row, outcome, now or utcnow())
-            made += 1
+            if not (self.stopping.is_set() and future.cancel()):
+                outcomes[row_id] = future.result()
+        held = claims.held(model, list(outcomes), self.id)  # not those taken over meanwhile
+        for row in held:
+            kind.record(row, outcomes[row.id], now or utcnow())
         db.session.commit()  # the batch's outcomes at once (one commit, not one per row)
-        claims.release(model, [row_id for row_id, future in started.items() if future.cancelled()],
-                       self.id)
-        return made
+        claims.release(model, [row_id for row_id in started if row_id not in outcomes], self.id)
+        return len(held)
 
     def _lease(self) -> timedelta:
         return timedelta(seconds=current_app.config["WORKER_LEASE_SECONDS"])
