@@ -12,14 +12,14 @@ from app.extensions import db
 from app.idempotency import idempotent
 from app.models import Customer, Invoice, InvoiceEmail, Organisation
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
-from app.pagination import page_of, paginate, within_dates
+from app.pagination import PageArgs, page_of, paginate, within_dates
 from app.schemas.invoice import (
     InvoiceCreateSchema,
     InvoiceListArgs,
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.schemas.invoice_email import InvoiceEmailListArgs, InvoiceEmailSchema, SendInvoiceSchema
+from app.schemas.invoice_email import InvoiceEmailSchema, SendInvoiceSchema
 from app.services import invoice_email, invoicing, stock
 from app.services.invoice_pdf import render_invoice
 from oauth.protector import require_scope
@@ -184,7 +184,7 @@ def send_invoice(data, invoice_id):
 
 @blp.route("/invoices/<id:invoice_id>/emails")
 @require_scope("invoices:read")
-@blp.arguments(InvoiceEmailListArgs, location="query")
+@blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(InvoiceEmailSchema))
 def list_invoice_emails(args, invoice_id):
     """List an invoice's emails

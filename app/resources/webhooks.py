@@ -4,14 +4,12 @@ from app import records, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.models.event import WebhookAttempt, WebhookEndpoint
-from app.pagination import page_of, paginate
+from app.pagination import ListArgs, PageArgs, page_of, paginate
 from app.requests import no_store
 from app.schemas.webhook import (
-    AttemptListArgs,
     AttemptSchema,
     QueuedSchema,
     ReplaySchema,
-    WebhookListArgs,
     WebhookSchema,
     WebhookUpdateSchema,
     WebhookWithSecretSchema,
@@ -26,7 +24,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
 @blp.route("/webhooks")
 class Webhooks(MethodView):
     @require_scope("webhooks:read")
-    @blp.arguments(WebhookListArgs, location="query")
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, page_of(WebhookSchema))
     def get(self, args):
         """List webhook endpoints
@@ -113,7 +111,7 @@ def rotate_webhook_secret(webhook_id):
 
 @blp.route("/webhooks/<id:webhook_id>/attempts")
 @require_scope("webhooks:read")
-@blp.arguments(AttemptListArgs, location="query")
+@blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(AttemptSchema))
 def list_attempts(args, webhook_id):
     """List a webhook endpoint's delivery attempts

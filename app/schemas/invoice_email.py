@@ -1,7 +1,6 @@
 import marshmallow as ma
 
 from app.models.event import FAILED, QUEUED, SENT
-from app.pagination import PageArgs
 from app.schemas.common import Schema, Text
 
 _ADDRESSES = dict(validate=ma.validate.Length(min=1, max=20))
@@ -39,7 +38,3 @@ class InvoiceEmailSchema(ma.Schema):
         "description": "The Message-ID of the email the server accepted"})
     created_at = ma.fields.DateTime(dump_only=True)
     sent_at = ma.fields.DateTime(dump_only=True, allow_none=True)
-
-
-class InvoiceEmailListArgs(PageArgs):
-    pass

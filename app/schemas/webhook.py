@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 import marshmallow as ma
 from flask import current_app
 
-from app.pagination import ListArgs, PageArgs
 from app.schemas.common import Id, Schema, StrictBoolean, Text
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
@@ -66,10 +65,6 @@ class WebhookWithSecretSchema(WebhookSchema):
         "description": "Verifies the webhook-signature header; shown once"})
 
 
-class WebhookListArgs(ListArgs):
-    pass
-
-
 class AttemptSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     at = ma.fields.DateTime(dump_only=True)
@@ -81,10 +76,6 @@ class AttemptSchema(ma.Schema):
     duration_ms = ma.fields.Integer(dump_only=True)
     response_body = ma.fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The first 2 KB of the answer"})
-
-
-class AttemptListArgs(PageArgs):
-    pass
 
 
 class ReplaySchema(Schema):
