@@ -1,6 +1,7 @@
 """The worker's command, its graceful stop, and claims shared by concurrent workers."""
 import os
 import signal
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -17,6 +18,8 @@ from app.models.base import utcnow
 from app.models.event import DELIVERED
 from app.services.webhooks import new_secret, seal
 from tests.delivery.conftest import deliveries
+
+SQLITE_FILE = os.path.join(tempfile.mkdtemp(prefix="tiergate-claims-"), "claims.db")
 
 
 def test_worker_once_delivers_what_is_due_and_exits(app):
@@ -44,13 +47,8 @@ def test_sigterm_lets_the_delivery_in_flight_finish(
     assert (delivery.status, delivery.attempts, delivery.leased_by) == (DELIVERED, 1, None)
 
 
-@pytest.mark.commits
-def test_concurrent_workers_never_claim_the_same_delivery(app):
-    """FOR UPDATE SKIP LOCKED on PostgreSQL. (The SQLite test database is one connection in
-    memory shared by every thread, so threads there cannot hold transactions of their own;
-    on a SQLite file the claim is one UPDATE, which takes the database's write lock.)"""
-    if db.engine.dialect.name == "sqlite":
-        pytest.skip("needs connections of their own: PostgreSQL")
+def _claimed_by_concurrent_workers(app) -> tuple[list[int], list[int]]:
+    """40 deliveries queued, then claimed by 4 threads at once: (queued ids, claimed ids)."""
     organisation = create_organisation("O")
     endpoint = WebhookEndpoint(organisation_id=organisation.id, url="https://example.com/in",
                                events=["*"], sealed_secret=seal(new_secret()))
@@ -64,17 +62,13 @@ def test_concurrent_workers_never_claim_the_same_delivery(app):
         queued.append(WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id))
     db.session.add_all(queued)
     db.session.commit()
-    queued = sorted(delivery.id for delivery in queued)
-
-    claimed, start = {}, threading.Barrier(4)
+    claimed, start = [], threading.Barrier(4)
 
     def work(name):
         with app.app_context():
             start.wait()
-            mine = []
             while batch := claims.claim(WebhookDelivery, name, utcnow(), timedelta(minutes=1), 3):
-                mine += batch
-            claimed[name] = mine
+                claimed.extend(batch)
             db.session.remove()
 
     threads = [threading.Thread(target=work, args=(f"worker {n}",)) for n in range(4)]
@@ -82,5 +76,23 @@ def test_concurrent_workers_never_claim_the_same_delivery(app):
         thread.start()
     for thread in threads:
         thread.join(30)
-    everything = [row_id for ids in claimed.values() for row_id in ids]
-    assert sorted(everything) == queued  # each once, none twice
+    return sorted(delivery.id for delivery in queued), sorted(claimed)
+
+
+@pytest.mark.commits
+def test_concurrent_workers_never_claim_the_same_delivery(app):
+    """FOR UPDATE SKIP LOCKED on PostgreSQL. The SQLite test database is one connection in
+    memory shared by every thread: the next test runs SQLite on a file instead."""
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("on SQLite: test_concurrent_workers_on_a_sqlite_file")
+    queued, claimed = _claimed_by_concurrent_workers(app)
+    assert claimed == queued  # each once, none twice
+
+
+@pytest.mark.one_backend
+@pytest.mark.commits
+@pytest.mark.config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{SQLITE_FILE}")
+def test_concurrent_workers_on_a_sqlite_file(app):
+    """One UPDATE per claim, which takes the database's write lock."""
+    queued, claimed = _claimed_by_concurrent_workers(app)
+    assert claimed == queued
