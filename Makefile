@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures bench-outbox profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 ## Serve the API on the embedded default (SQLite under instance/, in-memory limits, demo data,
-## and a sandbox tree beside it).
+## and a sandbox tree beside it), with the delivery worker beside it (webhooks; invoice emails
+## to SMTP_URL, or instance/outbox/). Ctrl-C stops both: the worker finishes what it is sending first.
 run: $(VENV)/.installed-run
 	$(BIN)/tiergate setup --demo
 	$(BIN)/tiergate sandbox create --if-missing
-	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	$(BIN)/tiergate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Run the whole suite (SQLite; PostgreSQL and Redis too when TEST_DATABASE_URL/TEST_REDIS_URL are set).
 ## The /docs test drives Debian's chromium, installed here when missing.
@@ -73,6 +76,10 @@ bench-reach: $(VENV)/.installed-test
 ## The cost of verifying a request signature (RFC 9421), in process; see bench/signatures.py.
 bench-signatures: $(VENV)/.installed-test
 	$(BIN)/python -m bench.signatures $(BENCH_ARGS)
+
+## What recording events costs a write request, and deliveries/s of one worker (PostgreSQL).
+bench-outbox: $(VENV)/.installed-test
+	$(BIN)/python -m bench.outbox
 
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test

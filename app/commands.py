@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, database, sandbox
 from app import bootstrap as setup
+from app.delivery.worker import Worker
 from app.errors import flatten_messages
 from app.extensions import db
 from app.models import AccessToken, ApiClient, Organisation, Subscription, User
@@ -262,8 +263,21 @@ def sandbox_reset(organisation_id):
         click.echo(f"Reset sandbox organisation {root.id}.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (tests, cron).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Deliveries sent at once (default WORKER_THREADS, 4).")
+def worker_command(once, threads):
+    """Deliver webhooks and invoice emails from the outbox (stops on SIGTERM)."""
+    worker = Worker(threads)
+    if once:
+        click.echo(f"made {worker.run_once()} delivery attempts")
+    else:
+        worker.run()
+
+
 def register(app):
     for command in (setup_command, create_org, create_user, create_client, rotate_secret,
                     disable_client, bootstrap_client_id, spec_command, set_subscription,
-                    sandbox_group):
+                    sandbox_group, worker_command):
         app.cli.add_command(command)

@@ -57,6 +57,11 @@ def from_environment() -> dict:
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "USAGE_FLUSH_SECONDS": float(os.environ.get("USAGE_FLUSH_SECONDS", "1")),
         "DEFAULT_CURRENCY": os.environ.get("DEFAULT_CURRENCY", "GBP"),
+        "WEBHOOK_ALLOWED_HOSTS": [host.strip() for host in os.environ.get(
+            "WEBHOOK_ALLOWED_HOSTS", "").split(",") if host.strip()],
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "EMAIL_FROM": os.environ.get("EMAIL_FROM", "invoices@tiergate.invalid"),
+        "WORKER_THREADS": int(os.environ.get("WORKER_THREADS", "4")),
     }
 
 
@@ -83,6 +88,13 @@ class Defaults:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 3}
 
     PAGE_SIZE_DEFAULT = 20
+
+    # The worker (app.delivery): a delivery counts only if answered within the timeout; a
+    # claim is a worker's for the lease, after which another worker takes it over.
+    WEBHOOK_TIMEOUT = 15.0
+    SMTP_TIMEOUT = 30.0
+    WORKER_LEASE_SECONDS = 120
+    WORKER_POLL_SECONDS = 1.0
 
     # flask-cors: any origin may call the API (it takes bearer tokens, not cookies).
     CORS_ORIGINS = "*"

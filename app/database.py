@@ -85,8 +85,9 @@ def _sqlite_begin(connection):
     A deferred transaction that read first cannot upgrade once another writer has
     committed (SQLITE_BUSY_SNAPSHOT, at once, whatever the busy timeout); taking the lock
     up front makes concurrent writers queue behind the busy timeout instead of failing.
-    Reads stay deferred and run beside the writer (WAL)."""
+    Reads stay deferred and run beside the writer (WAL). Work outside a request (the
+    delivery worker, commands) reads what it then writes, so it takes the lock too."""
     if connection.dialect.name != "sqlite":
         return
-    writing = has_request_context() and request.method in WRITE_METHODS
+    writing = not has_request_context() or request.method in WRITE_METHODS
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

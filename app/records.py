@@ -1,9 +1,10 @@
 """The steps every resource shares: create a record in an organisation in reach, change
 the fields sent, delete unless something refers to it. Each commits the request's one
-transaction; the permission is the one the view's scope stands for (app.tenancy)."""
+transaction, with the resource's event if it publishes any (app.events); the permission
+is the one the view's scope stands for (app.tenancy)."""
 from sqlalchemy import exists, select
 
-from app import states, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 
@@ -26,6 +27,7 @@ def add(model, data: dict, *, owner_field: str = "organisation", references=()):
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
     db.session.flush()
+    events.record_change(record, "created")
     return record
 
 
@@ -34,6 +36,8 @@ def update(record, data: dict, *, references=(), tracked=(), commit: bool = True
     ``create``; a change of a ``tracked`` field is written to the record's history."""
     require_references(record.organisation_id, data, references)
     states.record_updates(record, data, tracked)
+    if db.session.is_modified(record):
+        events.record_change(record, "updated")
     if commit:
         db.session.commit()
     return record
@@ -61,5 +65,6 @@ def delete(record, *, unless_referenced_by=()) -> None:
         if db.session.scalar(select(exists().where(column == record.id))):
             noun = type(record).__name__.lower()
             fail(409, f"This {noun} has {column.table.name}; it cannot be deleted.")
+    events.record_change(record, "deleted")
     db.session.delete(record)
     db.session.commit()

@@ -31,6 +31,8 @@ RESOURCES = (
     ("categories", "income and expense categories"),
     ("transactions", "income and expense transactions"),
     ("reports", "financial reports (reports:write allows nothing yet)"),
+    ("events", "events of business changes and their redelivery"),
+    ("webhooks", "webhook endpoints, their deliveries and attempts"),
 )
 
 _ACTIONS = (("read", "view", "Read"), ("write", "edit", "Create and change"))

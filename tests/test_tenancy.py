@@ -28,6 +28,7 @@ from app.models import (
     Customer,
     Department,
     Device,
+    Event,
     Invoice,
     Lead,
     Notification,
@@ -44,7 +45,9 @@ from app.models import (
     Transaction,
     User,
     Vendor,
+    WebhookEndpoint,
 )
+from app.services.webhooks import new_secret, seal
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
 from tests.resources.field_service import connect
@@ -202,6 +205,19 @@ def _transaction(org):
     db.session.flush()
     return transaction
 # end issue 15
+def _event(org):
+    event = Event(organisation_id=org.id, type="customer.created", data={"id": 1})
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _webhook(org):
+    endpoint = WebhookEndpoint(organisation_id=org.id, url="https://example.com/hook",
+                               events=["*"], sealed_secret=seal(new_secret()))
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint
 
 
 INVOICE_BODY = {"date": "2026-01-15", "due_date": "2026-02-15",
@@ -426,6 +442,26 @@ ENDPOINTS = [
              body=lambda c: {"invoices": [{**INVOICE_BODY, "customer_id": c.id,
                                            "organisation": c.organisation_id}]}, refused=422),
     # end issue 15
+    Endpoint("POST", lambda i: f"/api/v1/invoices/{i.id}/send", 202, make_target=_invoice,
+             body=lambda i: {"to": ["billing@example.com"]}),
+    Endpoint("GET", lambda i: f"/api/v1/invoices/{i.id}/emails", 200, make_target=_invoice),
+    Endpoint("GET", lambda e: f"/api/v1/events/{e.id}", 200, make_target=_event),
+    Endpoint("POST", lambda e: f"/api/v1/events/{e.id}/redeliver", 202, make_target=_event),
+    Endpoint("GET", lambda o: f"/api/v1/events?organisation={o.id}", 200, refused=422),
+    Endpoint("GET", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook),
+    Endpoint("PUT", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook,
+             body=lambda w: {"description": "Changed"}),
+    Endpoint("PATCH", lambda w: f"/api/v1/webhooks/{w.id}", 200, make_target=_webhook,
+             body=lambda w: {"events": ["invoice.paid"]}),
+    Endpoint("DELETE", lambda w: f"/api/v1/webhooks/{w.id}", 204, make_target=_webhook),
+    Endpoint("POST", lambda o: "/api/v1/webhooks", 201,
+             body=lambda o: {"url": "https://example.com/new", "events": ["*"],
+                             "organisation": o.id}, refused=422),
+    Endpoint("GET", lambda o: f"/api/v1/webhooks?organisation={o.id}", 200, refused=422),
+    Endpoint("POST", lambda w: f"/api/v1/webhooks/{w.id}/secret", 200, make_target=_webhook),
+    Endpoint("GET", lambda w: f"/api/v1/webhooks/{w.id}/attempts", 200, make_target=_webhook),
+    Endpoint("POST", lambda w: f"/api/v1/webhooks/{w.id}/replay", 202, make_target=_webhook,
+             body=lambda w: {"since": "2026-01-01T00:00:00Z"}),
 ]
 
 
@@ -809,6 +845,8 @@ LISTS = [
     ("/api/v1/categories", _category),
     ("/api/v1/transactions", _transaction),
     # end issue 15
+    ("/api/v1/events", _event),
+    ("/api/v1/webhooks", _webhook),
 ]
 
 

@@ -4,6 +4,7 @@ from app.models.api_key import ApiKey
 from app.models.audit import AuditEvent
 from app.models.connection import CompanyProfile, Connection
 from app.models.customer import Customer
+from app.models.event import Event, InvoiceEmail, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.history import HistoryEntry
 from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
@@ -22,9 +23,10 @@ from app.models.vendor import Vendor
 
 __all__ = [
     "AccessToken", "Account", "Address", "ApiClient", "ApiKey", "Assignment", "AuditEvent",
-    "Category", "CompanyProfile", "Connection", "Customer", "Department", "Device", "HistoryEntry",
-    "IdempotencyKey", "Invoice", "InvoiceCounter", "InvoiceLine", "Lead", "Notification",
-    "Organisation", "Payment", "Product", "Quote", "QuoteCounter", "QuoteLine", "Repair",
-    "RepairLabour", "RepairPart", "SigningKey", "StockMovement", "StoredFile", "Subscription",
-    "Task", "TaskNote", "Ticket", "TicketMessage", "Transaction", "User", "Vendor",
+    "Category", "CompanyProfile", "Connection", "Customer", "Department", "Device", "Event",
+    "HistoryEntry", "IdempotencyKey", "Invoice", "InvoiceCounter", "InvoiceEmail", "InvoiceLine",
+    "Lead", "Notification", "Organisation", "Payment", "Product", "Quote", "QuoteCounter",
+    "QuoteLine", "Repair", "RepairLabour", "RepairPart", "SigningKey", "StockMovement",
+    "StoredFile", "Subscription", "Task", "TaskNote", "Ticket", "TicketMessage", "Transaction",
+    "User", "Vendor", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -1,11 +1,11 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import Timestamps
+from app.models.base import Timestamps, UTCDateTime
 from app.models.lines import CounterColumns, LineColumns, TotalsColumns
 from app.money import MoneyColumn
 
@@ -33,6 +33,8 @@ class Invoice(TotalsColumns, Timestamps, db.Model):
     # 0005), whose stock was never taken, so none is given back or taken for them, and for
     # the invoices of repairs, whose parts hold the stock.
     moves_stock: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    # When an SMTP server first accepted an email of it (app.delivery.email).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     items: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan")

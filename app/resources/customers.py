@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import records, tenancy
+from app import events, records, tenancy
 from app.blueprint import Blueprint
 from app.idempotency import idempotent
 from app.models import Customer, Invoice
@@ -9,6 +9,7 @@ from app.schemas.customer import CustomerListArgs, CustomerSchema, CustomerUpdat
 from oauth.protector import require_scope
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1", description="Customers")
+events.publish(Customer, "customer", CustomerSchema)
 
 
 @blp.route("/customers")

@@ -1,27 +1,30 @@
 from datetime import date
 
+from flask import make_response
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Invoice
+from app.models import Customer, Invoice, InvoiceEmail
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
-from app.pagination import page_of, paginate, within_dates
+from app.pagination import PageArgs, page_of, paginate, within_dates
 from app.schemas.invoice import (
     InvoiceCreateSchema,
     InvoiceListArgs,
     InvoiceSchema,
     InvoiceUpdateSchema,
 )
-from app.services import documents, invoicing, stock
+from app.schemas.invoice_email import InvoiceEmailSchema, SendInvoiceSchema
+from app.services import documents, invoice_email, invoicing, stock
 from app.services.invoice_pdf import pdf_download, pdf_response, render_invoice, with_parties
 from oauth.protector import require_scope
 
 blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices and their PDFs")
+events.publish(Invoice, "invoice", InvoiceSchema)
 
 
 def _filtered(query, args):
@@ -83,8 +86,10 @@ class InvoiceById(MethodView):
         return tenancy.get_or_404(Invoice, invoice_id)
 
     @require_scope("invoices:write")
+    @idempotent
     @blp.arguments(InvoiceUpdateSchema(partial=True))
     @blp.response(200, InvoiceSchema)
+    @blp.alt_response(202, schema=InvoiceEmailSchema, description="`action: send`: the email queued")
     @blp.alt_response(409, description="Not allowed in the invoice's status")
     def put(self, data, invoice_id):
         """Change an invoice
@@ -92,13 +97,17 @@ class InvoiceById(MethodView):
         `PUT` and `PATCH` both change the fields sent and keep the others; values equal to the
         invoice's own (as `GET` shows them) are no change. `items` replace all lines. A Paid or
         Void invoice keeps its lines, customer and dates (409); `status` may be set to `Draft`,
-        `Unpaid` or `Void` where the invoice allows it. Needs `invoices:write`; 404 when it is out
-        of reach.
+        `Unpaid` or `Void` where the invoice allows it. `{"action": "send"}` instead emails the
+        invoice as `POST /invoices/{id}/send` does (202, the email). Needs `invoices:write`; 404
+        when it is out of reach.
         """
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
-        status = data.pop("status", None)
+        if data.pop("action", None) == "send":
+            return _send(invoice, data)
+        was, status = invoice.status, data.pop("status", None)
         changes = {field: value for field, value in data.items()
                    if not documents.unchanged(invoice, field, value)}
+        changed = bool(changes)
         if set(changes) - {"notes"}:
             invoicing.require_editable_items(invoice)
         if "currency" in changes:
@@ -120,10 +129,62 @@ class InvoiceById(MethodView):
             invoicing.change_status(invoice, status)
         if lines_changed or status:  # what the lines take from stock may have changed
             stock.follow_invoice(invoice, user_id=tenancy.current_user().id)
+        if changed or invoice.status != was:
+            events.record("invoice.voided" if invoice.status == VOID != was else "invoice.updated",
+                          invoice)
         db.session.commit()
         return invoice
 
     patch = put
+
+
+SEND_FIELDS = set(SendInvoiceSchema().fields)
+
+
+def _send(invoice: Invoice, data: dict):
+    """Queue an email of the invoice: 202 with the email resource."""
+    others = set(data) - SEND_FIELDS
+    if others:
+        fail(422, "An action changes nothing else: send it alone.",
+             errors={field: "Not with an action." for field in sorted(others)})
+    email = invoice_email.queue(invoice, data)
+    db.session.commit()
+    return make_response(InvoiceEmailSchema().dump(email), 202)
+
+
+@blp.route("/invoices/<id:invoice_id>/send", methods=["POST"])
+@require_scope("invoices:write")
+@idempotent
+@blp.arguments(SendInvoiceSchema)
+@blp.response(202, InvoiceEmailSchema)
+@blp.alt_response(409, description="A Draft or Void invoice cannot be sent")
+def send_invoice(data, invoice_id):
+    """Email an invoice
+
+    Queues an email of the invoice with its PDF attached, to the customer's address or `to`
+    (with `cc`, `subject` and `message` when given); the worker sends it. Answers 202 with the
+    email, `queued`: it becomes `sent`, and the invoice gets `sent_at`, only once the mail
+    server accepts it. A Draft or Void invoice is a 409. Send `{}` for the defaults. Needs
+    `invoices:write`; accepts an `Idempotency-Key` (a double click sends once); 404 when the
+    invoice is out of reach.
+    """
+    return _send(tenancy.get_or_404(Invoice, invoice_id, lock=True), data)
+
+
+@blp.route("/invoices/<id:invoice_id>/emails")
+@require_scope("invoices:read")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(InvoiceEmailSchema))
+def list_invoice_emails(args, invoice_id):
+    """List an invoice's emails
+
+    The emails of the invoice, oldest first, with their status (`queued`, `sent`, `failed`),
+    attempts and the mail server's last answer. Needs `invoices:read`; 404 when the invoice is
+    out of reach.
+    """
+    invoice = tenancy.get_or_404(Invoice, invoice_id)
+    query = tenancy.scoped(InvoiceEmail).where(InvoiceEmail.invoice_id == invoice.id)
+    return paginate(query.order_by(InvoiceEmail.id), args)
 
 
 @blp.route("/invoices/<id:invoice_id>/pdf", methods=["GET"])

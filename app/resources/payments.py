@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -11,6 +11,7 @@ from app.services.payments import record_payment
 from oauth.protector import require_scope
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payments against invoices")
+events.publish(Payment, "payment", PaymentSchema)
 
 
 @blp.route("/payments")

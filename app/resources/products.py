@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask.views import MethodView
 from sqlalchemy import func, or_, select
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -24,6 +24,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1",
                 description="Products and services, with stock")
+events.publish(Product, "product", ProductSchema)
 
 # Fields a PUT may clear by sending null; the others keep their value when sent null.
 NULLABLE = {"product_code", "description", "detailed_description", "featured_description",
@@ -136,6 +137,7 @@ def new_product(data: dict) -> Product:
     if stock is not None:
         set_stock(product, stock, user_id=tenancy.current_user().id, reason="Initial stock")
     db.session.add(product)
+    events.record("product.created", product)
     return product
 
 
@@ -181,8 +183,12 @@ class ProductById(MethodView):
         for field, value in data.items():
             if value is not None or field in NULLABLE:
                 setattr(product, field, value)
+        changed = db.session.is_modified(product)
         if stock is not None:
+            changed |= stock != product.stock
             set_stock(product, stock, user_id=tenancy.current_user().id, reason=reason)
+        if changed:
+            events.record("product.updated", product)
         db.session.commit()
         return product
 

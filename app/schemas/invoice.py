@@ -4,6 +4,7 @@ from app.models.invoice import DRAFT, OVERDUE, PAID, PARTIALLY_PAID, UNPAID, VOI
 from app.money import Money
 from app.pagination import ListArgs
 from app.schemas.common import CurrencyCode, Id, Schema, Text
+from app.schemas.invoice_email import SendInvoiceSchema
 from app.schemas.lines import Lines
 
 STATUSES = (DRAFT, UNPAID, PARTIALLY_PAID, PAID, VOID, OVERDUE)
@@ -34,6 +35,8 @@ class InvoiceSchema(Schema):
     total = Money(dump_only=True)
     amount_paid = Money(dump_only=True)
     balance = Money(dump_only=True, signed=True)
+    sent_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When an email of the invoice was first accepted by the mail server"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -49,14 +52,11 @@ class InvoiceCreateSchema(InvoiceSchema):
     status = ma.fields.String(load_only=True, validate=ma.validate.OneOf((DRAFT, UNPAID)))
 
 
-def _no_action_yet(value: str) -> None:
-    raise ma.ValidationError("No action is available yet: sending invoices is not available.")
-
-
-class InvoiceUpdateSchema(InvoiceSchema):
+class InvoiceUpdateSchema(InvoiceSchema, SendInvoiceSchema):
     """Fields to change. ``items`` replace all lines (not on a Paid or Void invoice, unless
     they are the lines it has); ``status`` moves Draft to Unpaid, or an unpaid invoice to
-    Void. Load with ``partial=True``."""
+    Void; ``action: send`` emails it (with the fields of SendInvoiceSchema). Load with
+    ``partial=True``."""
 
     organisation = ma.fields.Integer(attribute="organisation_id", dump_only=True, metadata={
         "description": "A record stays in its organisation"})
@@ -65,9 +65,10 @@ class InvoiceUpdateSchema(InvoiceSchema):
                        "without payments. The status it has (as GET shows it) changes nothing; "
                        "Partially Paid, Paid and Overdue follow from payments and the due date "
                        "and cannot be set (422)."})
-    action = ma.fields.String(load_only=True, validate=_no_action_yet, metadata={
-        "description": "An action on the invoice. None is available yet (sending by email "
-                       "is not): any value answers 422."})
+    action = ma.fields.String(load_only=True, validate=ma.validate.OneOf(["send"]), metadata={
+        "description": "`send` queues an email of the invoice (as `POST /invoices/{id}/send`, "
+                       "with `to`, `cc`, `subject` and `message` beside it) and answers 202 with "
+                       "the email; nothing else may change in the same request."})
 
 
 class InvoiceListArgs(ListArgs):

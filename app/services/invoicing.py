@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from app import tenancy
+from app import events, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, InvoiceCounter, InvoiceLine
@@ -32,6 +32,7 @@ def new_invoice(organisation_id: int, *, customer_id: int, date: date, due_date:
     set_items(invoice, items)
     db.session.add(invoice)
     stock.follow_invoice(invoice, user_id=user_id)
+    events.record("invoice.created", invoice)
     return invoice
 
 

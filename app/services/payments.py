@@ -4,11 +4,11 @@ The invoice row is locked for the transaction (SELECT ... FOR UPDATE on PostgreS
 SQLite every write request holds the database write lock from its first statement, see
 app.database), so concurrent payments are applied one after another: the balance is
 read after the previous payment committed, and never overpaid."""
-from app import tenancy
+from app import events, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, Payment
-from app.models.invoice import OPEN_STATUSES
+from app.models.invoice import OPEN_STATUSES, PAID
 from app.services import ledger
 from app.services.invoicing import refresh_status
 
@@ -26,4 +26,7 @@ def record_payment(data: dict) -> Payment:
     refresh_status(invoice)
     db.session.add(payment)
     ledger.record_payment_income(payment, invoice, account_id)
+    events.record("payment.received", payment)
+    if invoice.status == PAID:
+        events.record("invoice.paid", invoice)
     return payment

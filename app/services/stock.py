@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app import events
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, Product, Repair, StockMovement
@@ -91,7 +92,10 @@ def _line_of(lines, field: str, product_id: int) -> str:
 
 def _move(product: Product, change: Decimal, *, user_id: int, reason: str,
           holder: dict | None = None) -> None:
-    product.stock = (product.stock or Decimal("0")) + change
+    before = product.stock or Decimal("0")
+    product.stock = before + change
     db.session.add(StockMovement(  # not through product.movements: that would load them all
         product=product, organisation_id=product.organisation_id, change=change,
         stock_after=product.stock, reason=reason, user_id=user_id, **(holder or {})))
+    if product.stock < (product.min_stock or 0) <= before:
+        events.record("product.low_stock", product)

@@ -1,13 +1,13 @@
 """quotes; accounts, categories and transactions
 
 Revision ID: 0015
-Revises: 0007
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-down_revision = '0007'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
