@@ -50,6 +50,7 @@ from app.models import (
 from app.services.webhooks import new_secret, seal
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
+from tests.conftest import undone
 from tests.resources.field_service import connect
 
 RELATIONS = ("self", "child", "descendant", "parent", "ancestor", "sibling", "unrelated")
@@ -724,6 +725,24 @@ def _call(client, endpoint, target, headers):
     return client.open(endpoint.url(target), method=endpoint.method, **kwargs)
 
 
+#: The callers in C, and the relations each reaches: an admin and a holder of every permission
+#: with ``parent`` reach C, D and E; a holder without ``parent`` reaches C alone.
+CALLERS = {
+    "admin": IN_REACH_WITH_DESCENDANTS,
+    "permissions without parent": {"self"},
+    "permissions with parent": IN_REACH_WITH_DESCENDANTS,
+}
+
+
+def _callers(tree, admin_c, make_caller) -> dict:
+    return {
+        "admin": admin_c,
+        "permissions without parent": make_caller(tree.C, permissions=ALL_PERMISSIONS),
+        "permissions with parent": make_caller(tree.C,
+                                               permissions=[p + "+" for p in ALL_PERMISSIONS]),
+    }
+
+
 def _check(endpoint, response, in_reach):
     if in_reach:
         assert response.status_code == endpoint.success, response.json
@@ -731,35 +750,55 @@ def _check(endpoint, response, in_reach):
         endpoint.check_refused(response)
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
+def _outcome(endpoint, response) -> str:
+    """The answer, as the matrix compares it: the status, and for a refusal on a field
+    whether it names exactly one field as an invalid request."""
+    status = response.status_code
+    if status == 422 and endpoint.refused == 422:
+        problem = response.json
+        if problem.get("code") != "validation_failed" or len(problem.get("errors", {})) != 1:
+            return f"422 {problem}"
+    return str(status) if status in (endpoint.success, endpoint.refused) else (
+        f"{status} {response.json}")
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_admin_reaches_its_subtree_only(client, tree, admin_c, auth, endpoint, relation):
-    target = endpoint.make_target(tree.relation(relation))
-    db.session.commit()
-    response = _call(client, endpoint, target, auth(admin_c))
-    _check(endpoint, response, relation in IN_REACH_WITH_DESCENDANTS)
+def test_each_caller_reaches_exactly_its_relations(client, tree, admin_c, make_caller, auth,
+                                                   endpoint):
+    """The endpoint's row of the matrix: every caller against a target in every relation,
+    each call undone before the next."""
+    expected, answered = {}, {}
+    for name, caller in _callers(tree, admin_c, make_caller).items():
+        headers = auth(caller)
+        for relation in RELATIONS:
+            with undone():
+                target = endpoint.make_target(tree.relation(relation))
+                db.session.commit()
+                answered[name, relation] = _outcome(endpoint, _call(client, endpoint, target,
+                                                                    headers))
+            in_reach = relation in CALLERS[name]
+            expected[name, relation] = str(endpoint.success if in_reach else endpoint.refused)
+    with undone():
+        target = endpoint.make_target(tree.C)
+        db.session.commit()
+        needed = _scope_needed(endpoint, target)
+        expected["without the permission"] = (
+            str(endpoint.success) if needed == "organisations:read" else f"403 {needed}")
+        answered["without the permission"] = _refusal_for_scope(client, endpoint, target, headers=auth(
+            make_caller(tree.C, permissions=["organisations:view"], scope=None)))
+    assert answered == expected
 
 
-@pytest.mark.parametrize("relation", RELATIONS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_permissions_without_parent_reach_own_organisation_only(
-        client, tree, make_caller, auth, endpoint, relation):
-    caller = make_caller(tree.C, permissions=ALL_PERMISSIONS)
-    target = endpoint.make_target(tree.relation(relation))
-    db.session.commit()
-    response = _call(client, endpoint, target, auth(caller))
-    _check(endpoint, response, relation == "self")
-
-
-@pytest.mark.parametrize("relation", RELATIONS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_permissions_with_parent_reach_descendants(
-        client, tree, make_caller, auth, endpoint, relation):
-    caller = make_caller(tree.C, permissions=[p + "+" for p in ALL_PERMISSIONS])
-    target = endpoint.make_target(tree.relation(relation))
-    db.session.commit()
-    response = _call(client, endpoint, target, auth(caller))
-    _check(endpoint, response, relation in IN_REACH_WITH_DESCENDANTS)
+def _refusal_for_scope(client, endpoint, target, headers) -> str:
+    """A caller whose user lacks the permission: its token cannot carry the scope, so the
+    protector refuses first, naming the scope."""
+    response = _call(client, endpoint, target, headers)
+    if response.status_code != 403:
+        return str(response.status_code)
+    problem = response.json
+    assert problem["code"] == "insufficient_scope", problem
+    assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
+    return f"403 {problem['scope']}"
 
 
 def _scope_needed(endpoint, target) -> str:
@@ -775,23 +814,6 @@ def _scope_needed(endpoint, target) -> str:
     resource = parts[4] if parts[3] == "batch" else parts[3]  # /api/v1/batch/<resources>
     resource = SCOPE_RESOURCES.get(resource, resource)
     return f"{resource}:{'read' if endpoint.method == 'GET' else 'write'}"
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-def test_without_the_permission_the_answer_is_403(client, tree, make_caller, auth, endpoint):
-    caller = make_caller(tree.C, permissions=["organisations:view"], scope=None)
-    target = endpoint.make_target(tree.C)
-    db.session.commit()
-    # A token cannot carry a scope its user lacks, so the protector refuses first.
-    response = _call(client, endpoint, target, auth(caller))
-    needed = _scope_needed(endpoint, target)
-    if needed == "organisations:read":
-        assert response.status_code == endpoint.success, response.json
-    else:
-        assert response.status_code == 403, response.json
-        assert response.json["code"] == "insufficient_scope"
-        assert response.json["scope"] == needed
-        assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
 
 
 @pytest.mark.parametrize("permission", ALL_PERMISSIONS)
