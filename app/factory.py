@@ -4,7 +4,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import oauth
-from app import audit, commands, config, database, errors, ratelimit, requests, resources, tenancy
+from app import audit, auth_epoch, commands, config, database, errors, ratelimit, requests, resources, tenancy
 from app.blueprint import IdConverter
 from app.extensions import cors, db, limiter, migrate
 from app.models import AccessToken, ApiClient
@@ -21,12 +21,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     database.init_app(app, db)
     migrate.init_app(app, db)
     audit.init_app(app)
+    auth_epoch.init_app(app)
     register_request_path(app)
     errors.init_app(app)
     api.init_app(app)
     oauth.init_app(app, api, db=db, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
-                   may_emulate=tenancy.may_emulate, audit=audit.token_event)
+                   may_emulate=tenancy.may_emulate, audit=audit.token_event,
+                   auth_epoch=auth_epoch.current)
     for blueprint in resources.blueprints():
         api.register_blueprint(blueprint)
     commands.register(app)

@@ -13,6 +13,7 @@ from limits.util import WindowStats
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import auth_epoch
 from app.extensions import limiter
 from oauth.protector import token_from_header
 
@@ -20,14 +21,20 @@ ONE_TRIP_FIXED_WINDOW = "tiergate-fixed-window"
 GLOBAL_SCOPE = "global"  # flask-limiter's scope of an application-wide limit
 _WINDOWS = "tiergate.rate_windows"
 
-# limits' own incr_expire script, returning the key's time to live beside the count.
+# limits' own incr_expire script, returning the key's time to live beside the count,
+# and the auth epoch (KEYS[2], started at ARGV[3] when missing: app.auth_epoch).
 _INCR_RETURNING_TTL = """
 local amount = tonumber(ARGV[2])
 local current = redis.call("incrby", KEYS[1], amount)
 if current == amount then
     redis.call("expire", KEYS[1], ARGV[1])
 end
-return {current, redis.call("pttl", KEYS[1])}
+local result = {current, redis.call("pttl", KEYS[1])}
+if KEYS[2] then
+    redis.call("set", KEYS[2], ARGV[3], "NX")
+    result[3] = redis.call("get", KEYS[2])
+end
+return result
 """
 
 
@@ -37,14 +44,17 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
     flask-limiter hits each limit, then asks for its window (remaining, reset) for the
     headers: on Redis two more commands per request. Here the hit returns the count and
     the time to live together, and the window is answered from them for the rest of the
-    request. Other storages (memory://) work as in limits."""
+    request; the auth epoch comes back with them. Other storages (memory://) work as in
+    limits."""
 
     def hit(self, item, *identifiers: str, cost: int = 1) -> bool:
         if not (isinstance(self.storage, RedisStorage) and has_request_context()):
             return super().hit(item, *identifiers, cost=cost)
         key = item.key_for(*identifiers)
-        count, ttl_ms = self._script()([self.storage.prefixed_key(key)],
-                                       [item.get_expiry(), cost])
+        count, ttl_ms, epoch = self._script()(
+            [self.storage.prefixed_key(key), self.storage.prefixed_key(auth_epoch.KEY)],
+            [item.get_expiry(), cost, auth_epoch.SEED])
+        auth_epoch.counted_under(epoch)
         windows = request.environ.setdefault(_WINDOWS, {})  # this request's, not the app's
         windows[key] = WindowStats(time.time() + max(0, ttl_ms) / 1000,
                                    max(0, item.amount - count))
@@ -73,7 +83,7 @@ def identify_caller() -> None:
     The look-up reads the database; failing here, it is the 503 of a database outage.
     Inside flask-limiter the same failure would be taken for the limit storage's, switching
     the limits to the in-process fallback and retrying on a session that needs a rollback."""
-    g.rate_limit_key = _key_of(token_from_header())
+    g.rate_limit_key = _key_of(token_from_header(provisional=True))
 
 
 def rate_limit_key() -> str:

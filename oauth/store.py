@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from oauth import hashing
+from oauth.token_cache import Found, TokenCache
 
 MAX_TOKEN_LENGTH = 200
 MAX_CLIENT_ID_LENGTH = 64  # the column's size: a longer id is no client's
@@ -26,6 +27,9 @@ class Store:
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
     audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
+    # The request's auth epoch (oauth.token_cache), None when it cannot be known.
+    auth_epoch: Callable[[], Any]
+    token_cache: TokenCache
 
     @property
     def session(self):
@@ -42,13 +46,27 @@ class Store:
         return None
 
     def find_token(self, token_string: str):
+        return self.look_up(token_string).record
+
+    def look_up(self, token_string: str, *, provisional: bool = False) -> Found:
+        """The token ``token_string`` stands for (record None if none), through the
+        process's cache: the one way to a bearer credential. ``provisional`` before the
+        request's auth epoch is known (see TokenCache.find)."""
         if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
-            return None
+            return Found(None, None, True)
+        digest = hashing.digest(token_string)
+        return self.token_cache.find(self.session, digest, self.auth_epoch(),
+                                     lambda: self._load_token(digest), provisional=provisional)
+
+    def _load_token(self, digest: str):
         token, client = self.token_model, self.client_model
-        query = select(token).where(token.token_hash == hashing.digest(token_string))
+        query = select(token).where(token.token_hash == digest)
         # The client's user is nearly always the token's: loaded once, then found in the
         # identity map, rather than joined a second time with its organisation.
-        return self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
+        found = self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
+        if found is not None:
+            found.client.user, found.real_user  # noqa: B018 - loaded, so the cache holds them
+        return found
 
     def add_token(self, access_token: str, client, user, scope: str, expires_in: int,
                   parent=None):
