@@ -22,8 +22,6 @@ from app.models import AccessToken, ApiClient, Organisation, User
 
 AUTH_MODELS = (ApiClient, AccessToken, User, Organisation)
 KEY = "tiergate:auth-epoch"  # in the rate-limit storage, beside the counters
-# A Redis without the key (new, or flushed) starts it anywhere but where it was.
-SEED = random.randrange(1, 2**52)
 _REQUEST_EPOCH = "tiergate.auth_epoch"
 _CHANGED = "tiergate.auth_changed"
 
@@ -35,6 +33,13 @@ return redis.call("incr", KEYS[1])
 """
 _process_epochs = itertools.count(1)
 _process_epoch = 0
+_latest_shared = None  # the last epoch a count in Redis returned to this process
+
+
+def seed() -> int:
+    """Where a Redis without the key (new, or flushed) starts it: anywhere but where it
+    was, so that no entry cached before the flush matches again."""
+    return random.randrange(1, 2**52)
 
 
 def _shared() -> bool:
@@ -51,9 +56,18 @@ def current():
     return _process_epoch
 
 
+def latest():
+    """The last epoch this process saw: rows read from now on are good for it (a change
+    committed after the read bumps it). None if it never saw one."""
+    if has_app_context() and _shared():
+        return _latest_shared
+    return _process_epoch
+
+
 def counted_under(epoch) -> None:
     """Record the epoch the Redis count of this request returned."""
-    request.environ[_REQUEST_EPOCH] = int(epoch)
+    global _latest_shared
+    _latest_shared = request.environ[_REQUEST_EPOCH] = int(epoch)
 
 
 def bump() -> None:
@@ -64,7 +78,7 @@ def bump() -> None:
     storage = limiter.storage
     try:
         connection = storage.get_connection()
-        connection.eval(_BUMP, 1, storage.prefixed_key(KEY), SEED)
+        connection.eval(_BUMP, 1, storage.prefixed_key(KEY), seed())
     except (RedisError, AttributeError):  # down (or not Redis): AUTH_CACHE_SECONDS bounds it
         log.warning("auth epoch not bumped: the rate-limit storage is unreachable")
 

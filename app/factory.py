@@ -28,7 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     oauth.init_app(app, api, db=db, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
                    may_emulate=tenancy.may_emulate, audit=audit.token_event,
-                   auth_epoch=auth_epoch.current)
+                   auth_epochs=auth_epoch)
     for blueprint in resources.blueprints():
         api.register_blueprint(blueprint)
     commands.register(app)

@@ -53,7 +53,7 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
         key = item.key_for(*identifiers)
         count, ttl_ms, epoch = self._script()(
             [self.storage.prefixed_key(key), self.storage.prefixed_key(auth_epoch.KEY)],
-            [item.get_expiry(), cost, auth_epoch.SEED])
+            [item.get_expiry(), cost, auth_epoch.seed()])
         auth_epoch.counted_under(epoch)
         windows = request.environ.setdefault(_WINDOWS, {})  # this request's, not the app's
         windows[key] = WindowStats(time.time() + max(0, ttl_ms) / 1000,

@@ -9,7 +9,7 @@ from oauth.token_cache import TokenCache
 
 
 def init_app(app, api, **store):
-    """``store``: db, client_model, token_model, limiter, may_emulate, audit, auth_epoch
+    """``store``: db, client_model, token_model, limiter, may_emulate, audit, auth_epochs
     (oauth.store); token look-ups are cached for AUTH_CACHE_SECONDS (0: not at all)."""
     app.extensions["oauth"] = Store(**store,
                                     token_cache=TokenCache(app.config["AUTH_CACHE_SECONDS"]))

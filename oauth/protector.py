@@ -24,7 +24,7 @@ def _lookup(token_string: str, *, provisional: bool = False) -> object | None:
     takes it only if the epoch has not moved since (else it reads the database)."""
     remembered = g.get("_bearer_lookup")
     if remembered is not None and remembered[0] == token_string:
-        if provisional or TokenCache.confirmed(remembered[1], store().auth_epoch()):
+        if provisional or TokenCache.confirmed(remembered[1], store().auth_epochs.current()):
             return remembered[1].record
         store().session.expire_all()  # the cached rows are stale: read again, not reused
     found = store().look_up(token_string, provisional=provisional)

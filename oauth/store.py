@@ -27,8 +27,9 @@ class Store:
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
     audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
-    # The request's auth epoch (oauth.token_cache), None when it cannot be known.
-    auth_epoch: Callable[[], Any]
+    # The auth epochs (oauth.token_cache): current() the request's, None when it cannot be
+    # known; latest() the last this process saw.
+    auth_epochs: Any
     token_cache: TokenCache
 
     @property
@@ -55,7 +56,7 @@ class Store:
         if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
             return Found(None, None, True)
         digest = hashing.digest(token_string)
-        return self.token_cache.find(self.session, digest, self.auth_epoch(),
+        return self.token_cache.find(self.session, digest, self.auth_epochs,
                                      lambda: self._load_token(digest), provisional=provisional)
 
     def _load_token(self, digest: str):

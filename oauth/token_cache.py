@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_dict
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 MAX_ENTRIES = 10_000
 
@@ -53,25 +53,24 @@ class TokenCache:
         self.max_entries = max_entries
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
-        self._last_epoch = None  # the latest epoch any request of this process was counted under
 
-    def find(self, session, key: str, epoch, load: Callable[[], object | None], *,
+    def find(self, session, key: str, epochs, load: Callable[[], object | None], *,
              provisional: bool = False) -> Found:
-        """The record cached under ``key`` if it is still good for ``epoch`` (the request's
-        auth epoch; None when it cannot be known, which bypasses the cache), else ``load()``.
+        """The record cached under ``key`` if it is still good for the request's auth epoch
+        (``epochs.current()``; None when it cannot be known, which bypasses the cache), else
+        ``load()``, cached under ``epochs.latest()``, an epoch seen before the read.
 
         ``provisional``: the request's epoch is not known yet (it comes back with the rate
         limit's count); a fresh entry is returned as it is, to be confirmed with ``epoch``
         once known (see ``confirmed``)."""
-        if epoch is not None:
-            self._last_epoch = epoch
+        epoch = epochs.current()
         entry = self._entries.get(key) if self.seconds > 0 else None
         if entry is not None and time.monotonic() < entry.expires and (
                 provisional or (epoch is not None and entry.epoch == epoch)):
             return Found(_rebuild(session, entry.rows), entry.epoch, False)
         # Rows read after the epoch was seen are good for it: a change committed after the
         # read bumps it, and one committed before is in them.
-        tag = epoch if epoch is not None else self._last_epoch
+        tag = epochs.latest()
         record = load()
         if record is not None and tag is not None and self.seconds > 0:
             self._store(key, _Entry(tag, time.monotonic() + self.seconds, _snapshot(record)))
@@ -127,16 +126,26 @@ def _snapshot(record) -> tuple:
 def _rebuild(session, rows: tuple):
     """The rows as persistent objects of ``session``, without a query (an object the
     session already holds is used as it is)."""
-    objects, built = [], []
+    objects, built, held = [], [], []
     for row in rows:
         obj = session.identity_map.get(row.identity)
         if obj is None:
             obj = row.mapper.class_manager.new_instance()
             instance_dict(obj).update(_mutable_copy(row.columns))
             built.append((obj, row))
+        else:
+            held.append((obj, row))
         objects.append(obj)
     for obj, row in built:  # relations set as loaded, not as changes to flush
         instance_dict(obj).update((name, objects[target]) for name, target in row.relations)
+    for obj, row in held:  # expired by a commit: the rows are as good as a refresh
+        loaded = instance_dict(obj)
+        for name, value in _mutable_copy(row.columns).items():
+            if name not in loaded:
+                set_committed_value(obj, name, value)
+        for name, target in row.relations:
+            if name not in loaded:
+                set_committed_value(obj, name, objects[target])
     for obj, _ in built:  # all of them detached first: adding one cascades to the others
         make_transient_to_detached(obj)
     for obj, _ in built:
