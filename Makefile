@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach profile profile-hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench-reach: $(VENV)/.installed-test
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test
 	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
+
+## What each step every request takes costs (GET /healthz in process, one step left out at a time).
+profile-hooks: $(VENV)/.installed-test
+	$(BIN)/python -m bench.hooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info lint/node_modules

@@ -7,7 +7,7 @@ import time
 
 from flask import current_app, g, has_request_context, request
 from limits import parse
-from limits.storage import RedisStorage
+from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
 from redis.exceptions import RedisError
@@ -75,6 +75,30 @@ class OneTripFixedWindow(FixedWindowRateLimiter):
 
 
 STRATEGIES[ONE_TRIP_FIXED_WINDOW] = OneTripFixedWindow
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' in-memory storage (memory://, which this class takes over), with expired
+    counters swept by the request that finds a second has passed since the last sweep.
+
+    limits sweeps with a timer thread of 10 ms, started again by the first hit after it
+    ends: under load a thread start every few requests, each waiting for the new thread
+    to run, about a third of a millisecond a request on average. Counts are unchanged:
+    an expired counter reads as zero whether swept or not."""
+
+    STORAGE_SCHEME = ["memory"]
+    SWEEP_EVERY = 1.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timer.cancel()
+        self._next_sweep = time.monotonic() + self.SWEEP_EVERY
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides limits' own
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_EVERY
+            self._MemoryStorage__expire_events()
 
 
 def identify_caller() -> None:
