@@ -64,9 +64,10 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
+## Reach-check and list cost against size (1,000 vs 100,000 organisations, 10,000 vs 1,000,000
+## invoices) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
-	$(BIN)/python -m bench.reach
+	$(BIN)/python -m bench.reach $(BENCH_REACH_ARGS)
 
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test
