@@ -31,9 +31,10 @@ def _empty(app) -> None:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    """(first, second): base URLs of two servers, two workers each, caching for a minute
-    (longer than the test: only the auth epoch can make them look again)."""
+def shared(tmp_path_factory):
+    """(first, second, env): base URLs of two servers, two workers each, caching for a
+    minute (longer than the test: only the auth epoch can make them look again), and the
+    environment they run in (for `tiergate` commands)."""
     database, redis = os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
     if not (database and redis):
         pytest.skip("needs TEST_DATABASE_URL and TEST_REDIS_URL (.ci/run sets both)")
@@ -47,9 +48,14 @@ def servers(tmp_path_factory):
         assert live.tiergate(env, "setup").returncode == 0
         second_env = {**env, "INSTANCE_PATH": str(tmp_path_factory.mktemp("second"))}
         with live.gunicorn(env) as first, live.gunicorn(second_env) as second:
-            yield first, second
+            yield first, second, env
     finally:
         _empty(app)  # the tests that follow share this database
+
+
+@pytest.fixture(scope="module")
+def servers(shared):
+    return shared[:2]
 
 
 class Api:
@@ -109,6 +115,15 @@ def test_client_disabling(servers, root, member):
     caller = Api(second, token_for(first, client["client_id"], secret))
     caller.warm()
     assert root.call("DELETE", f"/api/v1/api-clients/{client['id']}").status_code == 204
+    assert caller.call("GET", "/api/v1/me").status_code == 401
+
+
+def test_client_disabled_from_the_command_line(shared, root, member):
+    first, second, env = shared
+    _, _, client, secret = member
+    caller = Api(second, token_for(first, client["client_id"], secret))
+    caller.warm()
+    assert live.tiergate(env, "disable-client", client["client_id"]).returncode == 0
     assert caller.call("GET", "/api/v1/me").status_code == 401
 
 
