@@ -1,6 +1,7 @@
 """The application factory: settings, extensions, the request path, errors, the
 authorization server and the resources."""
 from flask import Flask
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import oauth
@@ -11,8 +12,20 @@ from app.models import AccessToken, ApiClient
 from openapi import api
 
 
+class NoCookieSessions(SessionInterface):
+    """No request has a cookie session (callers send bearer tokens): Flask's default would
+    build a signing serializer for every request only to find no cookie."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses its null session, which nothing writes
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask("app", instance_path=str(config.instance_path()))
+    app.session_interface = NoCookieSessions()
     app.config.from_object(config.Defaults)
     app.config.update(config.from_environment())
     app.config.update(overrides or {})

@@ -148,6 +148,8 @@ def _rebuild(session, rows: tuple):
                 set_committed_value(obj, name, objects[target])
     for obj, _ in built:  # all of them detached first: adding one cascades to the others
         make_transient_to_detached(obj)
+    session.add(objects[0])  # and its relations with it, in one walk
     for obj, _ in built:
-        session.add(obj)
+        if obj not in session:
+            session.add(obj)
     return objects[0]
