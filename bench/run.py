@@ -131,8 +131,10 @@ ME, TOKEN, CUSTOMER, ROOT_LIST = ("GET /api/v1/me", "POST /oauth/token",
 TARGETS = [(ME, READ_FLOOR, 0.6), (CUSTOMER, READ_FLOOR, 0.5), (TOKEN, WRITE_FLOOR, 0.5),
            (ROOT_LIST, LIST_FLOOR, 0.2)]
 P99_LIMIT_MS, SINGLE_READS = 50, (ME, CUSTOMER)
-# The embedded default (SQLite, in-memory limits, one worker): ratios to bare Flask.
+# The embedded default (SQLite, in-memory limits, one worker): ratios to bare Flask, and
+# at least 1.5 times a plain Authlib server on the same settings.
 EMBEDDED_TARGETS = [(ME, 0.45), (TOKEN, 0.25)]
+PLAIN_TOKEN, PLAIN_ME = "plain Authlib server: POST /oauth/token", "plain Authlib server: GET /api/me"
 
 
 def main() -> None:
@@ -142,10 +144,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--organisations", type=int, default=1000)
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--embedded-only", action="store_true",
+                        help="only the embedded default's table (no PostgreSQL or Redis)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
-    production(args)
+    if not args.embedded_only:
+        production(args)
     embedded(args)
 
 
@@ -200,7 +205,9 @@ def production(args) -> None:
 
 def embedded(args) -> None:
     """The embedded default as `make run` ships it: SQLite, in-memory limits, one worker
-    with threads; bare Flask under the same gunicorn settings."""
+    with threads; bare Flask and a plain Authlib server (bench/plain_authlib.py) under the
+    same gunicorn settings."""
+    from bench import plain_authlib
     from bench.seed import BENCH_CLIENT
 
     instance = tempfile.mkdtemp(prefix="tiergate-embedded-")
@@ -211,13 +218,19 @@ def embedded(args) -> None:
                 "BOOTSTRAP_CLIENT_SECRET": BENCH_CLIENT[1]})
     subprocess.run([str(BIN / "tiergate"), "setup"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
+    subprocess.run([str(BIN / "python"), "-m", "bench.plain_authlib"], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
     with ExitStack() as stack:
         api = stack.enter_context(serve("wsgi:app", env, 8813))
         bare = stack.enter_context(serve("bench.bare:app", env, 8814))
+        plain = stack.enter_context(serve("bench.plain_authlib:app", env, 8815))
         bearer = {"Authorization": f"Bearer {token(api, *BENCH_CLIENT)}"}
         scenarios = [(CEILING, f"{bare}/bare", None),
                      (TOKEN, f"{api}/oauth/token", _token_script()),
-                     (ME, f"{api}/api/v1/me", header_script(bearer))]
+                     (ME, f"{api}/api/v1/me", header_script(bearer)),
+                     (PLAIN_TOKEN, f"{plain}/oauth/token", _token_script(plain_authlib.CLIENT)),
+                     (PLAIN_ME, f"{plain}/api/me", header_script(
+                         {"Authorization": f"Bearer {plain_authlib.TOKEN}"}))]
         rounds = run_rounds(scenarios, args)
     print(f"\n## Embedded default: SQLite, in-memory limits, 1 gunicorn worker x 4 threads; "
           f"wrk {args.connections} connections; median of {args.rounds} rounds\n")
@@ -226,6 +239,8 @@ def embedded(args) -> None:
     print("| --- | ---: | ---: | ---: | :---: |")
     for scenario, least in EMBEDDED_TARGETS:
         print_target(f"{scenario} / ceiling", ratios(rounds, scenario, CEILING), least)
+    for ours, theirs in ((TOKEN, PLAIN_TOKEN), (ME, PLAIN_ME)):
+        print_target(f"{ours} / {theirs}", ratios(rounds, ours, theirs), 1.5)
 
 
 def run_rounds(scenarios: list, args) -> list[dict]:
@@ -262,12 +277,12 @@ def print_target(name: str, values: list[float], least: float) -> None:
           f"{'yes' if median >= least else 'no'} |")
 
 
-def _token_script() -> str:
+def _token_script(client: tuple[str, str] | None = None) -> str:
     from bench.seed import BENCH_CLIENT
 
     return header_script({"Content-Type": "application/x-www-form-urlencoded",
-                          "Authorization": "Basic " + _basic(*BENCH_CLIENT)}, "POST",
-                         "grant_type=client_credentials")
+                          "Authorization": "Basic " + _basic(*(client or BENCH_CLIENT))},
+                         "POST", "grant_type=client_credentials")
 
 
 def _libpq(url: str) -> str:
