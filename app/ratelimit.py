@@ -107,6 +107,10 @@ def identify_caller() -> None:
     The look-up reads the database; failing here, it is the 503 of a database outage.
     Inside flask-limiter the same failure would be taken for the limit storage's, switching
     the limits to the in-process fallback and retrying on a session that needs a rollback."""
+    # Provisional: a cached look-up is taken before the count brings the auth epoch back.
+    # Should the epoch have moved (the token revoked on another server a moment ago), the
+    # protector reads the token again and refuses it; only that one request is then
+    # counted against the client's budget rather than its address's.
     g.rate_limit_key = _key_of(token_from_header(provisional=True))
 
 
