@@ -42,6 +42,7 @@ def from_environment() -> dict:
         "RATE_LIMIT": os.environ.get("RATE_LIMIT", "1000 per hour"),
         "AUTH_FAILURE_LIMIT": os.environ.get("AUTH_FAILURE_LIMIT", "10 per minute"),
         "ACCESS_TOKEN_EXPIRES_IN": int(os.environ.get("ACCESS_TOKEN_EXPIRES_IN", "3600")),
+        "AUTH_CACHE_SECONDS": float(os.environ.get("AUTH_CACHE_SECONDS", "5")),
         "ISSUER": os.environ.get("ISSUER") or None,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
