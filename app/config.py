@@ -48,7 +48,7 @@ def from_environment() -> dict:
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
-        # issue 17: files of file fields, and the body limit of the requests that carry them
+        # files of file fields, and the body limit of the requests that carry them
         "FILE_STORAGE_PATH": os.environ.get("FILE_STORAGE_PATH") or str(instance / "files"),
         "FILE_MAX_BYTES": int(os.environ.get("FILE_MAX_BYTES", str(10 * 1024 * 1024))),
         "FILE_REQUEST_MAX_LENGTH": int(os.environ.get("FILE_REQUEST_MAX_LENGTH",

@@ -8,6 +8,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import Callable
 
 import marshmallow as ma
 from flask import current_app
@@ -126,9 +127,11 @@ class Page:
     number: int | None  # None when asked for by cursor
     per_page: int
     total: int
+    present: Callable[[list], list] | None = None  # records -> what the schema dumps
 
     def dump(self, item_schema: ma.Schema) -> dict:
-        plan = rows.plan_for(type(item_schema), self.model) if self.model else None
+        plan = (rows.plan_for(type(item_schema), self.model)
+                if self.model and not self.present else None)
         if plan is not None:
             try:
                 found, following = self._read(lambda query: plan.read(db.session, query))
@@ -138,12 +141,12 @@ class Page:
                 rows.plan_for.cache_clear()
                 rows.NO_PLAN.add((type(item_schema), self.model))
         found, following = self._read(self._objects)
-        return self._answer(item_schema.dump(found, many=True), following)
+        return self._answer(item_schema.dump(self._presented(found), many=True), following)
 
     def __getitem__(self, key: str):
         """``paginate(...)["data"]`` (ORM objects) and ``["meta"]``, as before Page."""
         found, following = self._read(self._objects)
-        return self._answer(found, following)[key]
+        return self._answer(self._presented(found), following)[key]
 
     def _read(self, read) -> tuple[list, int | None]:
         query = self.query.limit(self.per_page + 1)
@@ -158,6 +161,9 @@ class Page:
     def _objects(query: Select) -> list:
         return db.session.scalars(query).unique().all()
 
+    def _presented(self, found: list) -> list:
+        return self.present(found) if self.present else found
+
     def _answer(self, data: list, following: int | None) -> dict:
         return {"data": data, "meta": {
             "current_page": self.number,
@@ -168,8 +174,10 @@ class Page:
         }}
 
 
-def paginate(query: Select, args: dict) -> Page:
-    """Count ``query`` (already filtered and ordered) and return the page ``args`` ask for."""
+def paginate(query: Select, args: dict, *, present: Callable[[list], list] | None = None) -> Page:
+    """Count ``query`` (already filtered and ordered) and return the page ``args`` ask for;
+    ``present`` turns a page of records into what the list's schema dumps (then the page is
+    read as ORM objects)."""
     per_page = args.get("per_page") or current_app.config["PAGE_SIZE_DEFAULT"]
     model = _entity(query)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -178,8 +186,8 @@ def paginate(query: Select, args: dict) -> Page:
         if not _ordered_by_id(query, model):
             fail(422, "after pages only lists in their default order.",
                  errors={"after": "Not with this list's sort order."})
-        return Page(query.where(model.id > after), model, None, per_page, total)
-    return Page(query, model, args.get("page") or 1, per_page, total)
+        return Page(query.where(model.id > after), model, None, per_page, total, present)
+    return Page(query, model, args.get("page") or 1, per_page, total, present)
 
 
 def paginate_list(items: list, args: dict) -> dict:

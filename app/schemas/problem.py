@@ -29,7 +29,7 @@ class ProblemSchema(ma.Schema):
             "example": {"email": "Not a valid email address."},
         },
     )
-    # issue 15: members some conflicts and batch refusals add
+    # members some conflicts and batch refusals add
     allowed = ma.fields.List(ma.fields.String(), metadata={
         "description": "The statuses the record may move to (illegal_transition)"})
     invoice_id = ma.fields.Integer(metadata={
