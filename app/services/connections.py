@@ -2,14 +2,13 @@
 revoked by either side."""
 from sqlalchemy import select
 
-from app import tenancy
+from app import states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Connection, Organisation
 from app.services import notifications
-from app.transitions import Transitions
 
-TRANSITIONS = Transitions("connection", {
+TRANSITIONS = states.StateMachine("connection", keeps_history=False, moves={
     "pending": ("accepted", "rejected", "revoked"),
     "accepted": ("revoked",),
 })
