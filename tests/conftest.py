@@ -2,7 +2,8 @@
 
 Every test runs on SQLite with in-memory limits, and also on PostgreSQL with Redis
 when TEST_DATABASE_URL / TEST_REDIS_URL are set (as .ci/run does), except tests marked
-`one_backend`: what they check does not depend on the database or the limit storage.
+`one_backend`: what they check does not depend on the database or the limit storage; tests
+marked `postgresql` run on PostgreSQL only (what they check is its own: SKIP LOCKED).
 
 A test runs in a transaction of one connection, rolled back at its end: the app's commits
 and rollbacks become savepoint releases and rollbacks, and every statement, a read
@@ -51,6 +52,8 @@ def pytest_generate_tests(metafunc):
     names = list(BACKENDS)
     if metafunc.definition.get_closest_marker("one_backend"):
         names = names[:1]
+    if metafunc.definition.get_closest_marker("postgresql"):
+        names = [name for name in names if name != "sqlite"]
     metafunc.parametrize("backend", [BACKENDS[name] for name in names], ids=names,
                          indirect=True, scope="session")
 

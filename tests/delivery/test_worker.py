@@ -79,12 +79,11 @@ def _claimed_by_concurrent_workers(app) -> tuple[list[int], list[int]]:
     return sorted(delivery.id for delivery in queued), sorted(claimed)
 
 
+@pytest.mark.postgresql
 @pytest.mark.commits
 def test_concurrent_workers_never_claim_the_same_delivery(app):
-    """FOR UPDATE SKIP LOCKED on PostgreSQL. The SQLite test database is one connection in
-    memory shared by every thread: the next test runs SQLite on a file instead."""
-    if db.engine.dialect.name == "sqlite":
-        pytest.skip("on SQLite: test_concurrent_workers_on_a_sqlite_file")
+    """FOR UPDATE SKIP LOCKED on PostgreSQL. (The SQLite test database is one connection in
+    memory shared by every thread: the next test runs SQLite on a file instead.)"""
     queued, claimed = _claimed_by_concurrent_workers(app)
     assert claimed == queued  # each once, none twice
 
