@@ -26,9 +26,9 @@ def new_account(organisation_id: int, data: dict) -> Account:
                       opening_balance=data.get("opening_balance") or Decimal("0"),
                       default=bool(data.get("default")) or not has_default)
     db.session.add(account)
+    events.record("account.created", account)
     if account.default:
         _unset_other_defaults(account)
-    events.record("account.created", account)
     return account
 
 
