@@ -14,6 +14,23 @@ from app.models import Organisation
 from app.models.base import utcnow
 from app.models.event import Event, WebhookDelivery, WebhookEndpoint
 
+#: Every event type recorded, for the documentation (README, the served document); a new
+#: one is added here (tests/resources/test_event_types.py checks what it records against it).
+TYPES = (
+    "customer.created", "customer.updated", "customer.deleted", "vendor.created",
+    "product.created", "product.updated", "product.low_stock",
+    "invoice.created", "invoice.updated", "invoice.sent", "invoice.paid", "invoice.voided",
+    "payment.received", "email.failed", "webhook_endpoint.disabled",
+    "quote.created", "quote.updated", "quote.sent", "quote.accepted", "quote.rejected",
+    "quote.converted", "account.created", "account.updated", "transaction.created",
+    "transaction.voided", "category.created", "ticket.created", "ticket.updated",
+    "ticket_message.created", "department.created", "lead.created", "lead.updated",
+    "lead.converted", "repair.created", "repair.updated", "repair.invoiced",
+    "connection.requested", "connection.accepted", "connection.rejected", "connection.revoked",
+    "task.created", "task.updated", "task_note.created", "assignment.created",
+    "assignment.deleted",
+)
+
 #: model -> (the event's resource name, the schema of its API representation)
 PUBLISHED: dict[type, tuple[str, type]] = {}
 

@@ -1,8 +1,11 @@
 """The events of the resources added after issue 14: each change made through the API
 records exactly its events, each with the record as the API returns it."""
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+from app import events
 from app.extensions import db
 from app.models import Event
 from tests.resources.field_service import connect
@@ -22,6 +25,7 @@ def recorded():
     def since_last():
         rows = db.session.scalars(select(Event).where(Event.id > seen[0]).order_by(Event.id)).all()
         seen[0] = rows[-1].id if rows else seen[0]
+        assert {row.type for row in rows} <= set(events.TYPES)  # the documented ones
         return [(row.type, row.organisation_id, row.data) for row in rows]
 
     return since_last
@@ -85,10 +89,10 @@ def test_a_payment_records_its_income_transaction(client, headers, tree, recorde
     [income] = ok(client.get("/api/v1/transactions", headers=headers))["data"]
     [cash] = ok(client.get("/api/v1/accounts", headers=headers))["data"]
     cash["balance"] = "0.00"  # as it was made, before the income
-    events = recorded()
-    assert events[:2] == [("account.created", tree.C.id, cash),
+    got = recorded()
+    assert got[:2] == [("account.created", tree.C.id, cash),
                           ("transaction.created", tree.C.id, income)]
-    assert [(kind, data["id"]) for kind, _, data in events[2:]] == [
+    assert [(kind, data["id"]) for kind, _, data in got[2:]] == [
         ("payment.received", payment["id"])]
 
 
@@ -221,9 +225,14 @@ def test_a_batch_records_what_single_creates_record(client, headers, recorded):
     batch = ok(client.post("/api/v1/batch/customers", json={
         "customers": [{"account": "One"}, {"account": ""}, {"account": "Two"}]}, headers=headers))
     created = [result["id"] for result in batch["results"] if result["status"] == 201]
-    events = recorded()
-    assert [(kind, data["id"]) for kind, _, data in events] == [
+    got = recorded()
+    assert [(kind, data["id"]) for kind, _, data in got] == [
         ("customer.created", record_id) for record_id in created]
-    assert events[0][2] == {**single, "id": created[0], "account": "One",
-                            "created_at": events[0][2]["created_at"],
-                            "updated_at": events[0][2]["updated_at"]}
+    assert got[0][2] == {**single, "id": created[0], "account": "One",
+                            "created_at": got[0][2]["created_at"],
+                            "updated_at": got[0][2]["updated_at"]}
+
+
+def test_the_readme_lists_every_event_type():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert [kind for kind in events.TYPES if f"`{kind}`" not in readme] == []
