@@ -32,6 +32,8 @@ def _apply_files(actions: dict, record, **owner) -> None:
         files.apply(field_actions, getattr(record, name) if name == "photos" else
                     [f for f in [record.attachment] if f], single=FILE_FIELDS[name],
                     field=name, **owner)
+    if actions:  # the view-only list loaded above reloads with the files just stored
+        db.session.expire(record, ["files"])
 
 
 def _check_customer(data: dict, task: Task | None = None) -> None:

@@ -1,5 +1,6 @@
 """The events of the resources added after issue 14: each change made through the API
 records exactly its events, each with the record as the API returns it."""
+import base64
 from pathlib import Path
 
 import pytest
@@ -190,21 +191,30 @@ def test_connections_tell_both_sides_each_as_it_sees_it(client, parties, auth, r
     assert recorded()[2:] == both("rejected", second["id"])
 
 
+PHOTO = {"action": "add", "filename": "meter.png", "mimetype": "image/png",
+         "binary": base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40)).decode()}
+
+
 def test_tasks_notes_and_assignments_tell_the_sides_that_see_them(client, parties, auth, recorded):
     p = parties
     connection = connect(p.client_org, p.contractor_org)
     db.session.commit()
     giver, contractor = auth(p.client_admin), auth(p.contractor_admin)
     sides = [p.client_org.id, p.contractor_org.id]
-    task = ok(client.post("/api/v1/tasks", json={"foreigncompany_ref": sides[1], "title": "Fix"},
-                          headers=giver), 201)
+    task = ok(client.post("/api/v1/tasks", json={
+        "foreigncompany_ref": sides[1], "title": "Fix", "photos": [PHOTO]}, headers=giver), 201)
+    assert task["photos"]
     url = f"/api/v1/tasks/{task['id']}"
     assert recorded() == [("task.created", side, task) for side in sides]
+    attached = ok(client.patch(url, json={"attachment": PHOTO}, headers=giver))
+    assert attached["attachment"]
+    assert recorded() == [("task.updated", side, attached) for side in sides]
     accepted = ok(client.patch(url, json={"status": "accepted"}, headers=contractor))
     ok(client.patch(url, json={"status": "accepted", "title": "Fix"}, headers=contractor))
     assert recorded() == [("task.updated", side, accepted) for side in sides]
-    internal = ok(client.post(f"{url}/notes", json={"text": "Ours", "internal": True},
-                              headers=contractor), 201)
+    internal = ok(client.post(f"{url}/notes", json={"text": "Ours", "internal": True,
+                                                    "photos": [PHOTO]}, headers=contractor), 201)
+    assert internal["photos"]
     assert recorded() == [("task_note.created", sides[1], internal)]
     external = ok(client.post(f"{url}/notes", json={"text": "Yours"}, headers=contractor), 201)
     assert recorded() == [("task_note.created", side, external) for side in sides]
