@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 LINT_BIN := lint/node_modules/.bin
 
-.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures bench-outbox profile clean
+.PHONY: run test lint lint-spec spec client bench bench-reach bench-signatures bench-outbox profile profile-hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,9 +69,10 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-## Reach-check cost against tree size (1,000 vs 100,000 organisations) on PostgreSQL.
+## Reach-check and list cost against size (1,000 vs 100,000 organisations, 10,000 vs 1,000,000
+## invoices) on PostgreSQL.
 bench-reach: $(VENV)/.installed-test
-	$(BIN)/python -m bench.reach
+	$(BIN)/python -m bench.reach $(BENCH_REACH_ARGS)
 
 ## The cost of verifying a request signature (RFC 9421), in process; see bench/signatures.py.
 bench-signatures: $(VENV)/.installed-test
@@ -84,6 +85,10 @@ bench-outbox: $(VENV)/.installed-test
 ## Where one request's time goes, per benchmark scenario (cProfile, in process, PostgreSQL).
 profile: $(VENV)/.installed-test
 	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
+
+## What each step every request takes costs (GET /healthz in process, one step left out at a time).
+profile-hooks: $(VENV)/.installed-test
+	$(BIN)/python -m bench.hooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info lint/node_modules

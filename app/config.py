@@ -42,12 +42,13 @@ def from_environment() -> dict:
         "RATE_LIMIT": os.environ.get("RATE_LIMIT", "1000 per hour"),
         "AUTH_FAILURE_LIMIT": os.environ.get("AUTH_FAILURE_LIMIT", "10 per minute"),
         "ACCESS_TOKEN_EXPIRES_IN": int(os.environ.get("ACCESS_TOKEN_EXPIRES_IN", "3600")),
+        "AUTH_CACHE_SECONDS": float(os.environ.get("AUTH_CACHE_SECONDS", "5")),
         "ISSUER": os.environ.get("ISSUER") or None,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "ALLOW_INSECURE_HTTP": os.environ.get("ALLOW_INSECURE_HTTP", "") in ("1", "true"),
         "BOOTSTRAP_CLIENT_ID": os.environ.get("BOOTSTRAP_CLIENT_ID") or None,
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
-        # issue 17: files of file fields, and the body limit of the requests that carry them
+        # files of file fields, and the body limit of the requests that carry them
         "FILE_STORAGE_PATH": os.environ.get("FILE_STORAGE_PATH") or str(instance / "files"),
         "FILE_MAX_BYTES": int(os.environ.get("FILE_MAX_BYTES", str(10 * 1024 * 1024))),
         "FILE_REQUEST_MAX_LENGTH": int(os.environ.get("FILE_REQUEST_MAX_LENGTH",

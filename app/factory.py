@@ -1,18 +1,31 @@
 """The application factory: settings, extensions, the request path, errors, the
 authorization server and the resources."""
 from flask import Flask
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import oauth
-from app import audit, commands, config, database, errors, ratelimit, requests, resources, tenancy
+from app import audit, auth_epoch, commands, config, database, errors, ratelimit, requests, resources, tenancy
 from app.blueprint import IdConverter
 from app.extensions import cors, db, limiter, migrate
 from app.models import AccessToken, ApiClient, ApiKey
 from openapi import api
 
 
+class NoCookieSessions(SessionInterface):
+    """No request has a cookie session (callers send bearer tokens): Flask's default would
+    build a signing serializer for every request only to find no cookie."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses its null session, which nothing writes
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask("app", instance_path=str(config.instance_path()))
+    app.session_interface = NoCookieSessions()
     app.config.from_object(config.Defaults)
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
@@ -21,13 +34,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     database.init_app(app, db)
     migrate.init_app(app, db)
     audit.init_app(app)
+    auth_epoch.init_app(app)
     register_request_path(app)
     errors.init_app(app)
     api.init_app(app)
     oauth.init_app(app, api, db=db, client_model=ApiClient,
                    token_model=AccessToken, limiter=limiter,
                    may_emulate=tenancy.may_emulate, audit=audit.token_event,
-                   api_key_model=ApiKey)
+                   api_key_model=ApiKey, auth_epochs=auth_epoch)
     for blueprint in resources.blueprints():
         api.register_blueprint(blueprint)
     commands.register(app)

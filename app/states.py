@@ -5,6 +5,7 @@ moves the record's current state allows. Every move, and any other field a resou
 chooses to track, is written as a ``HistoryEntry``: who changed what, from what to what,
 and when, in the request's transaction."""
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -23,13 +24,18 @@ class StateMachine:
     noun: str  # "ticket", for the messages
     moves: dict[str, tuple[str, ...]]  # state -> the states it may move to
     field: str = "status"
+    keeps_history: bool = True  # a history line per move (app.states.record_change)
+    # The state a record shows, where it differs from the stored one (a quote past its
+    # valid_until shows Expired); the table is read from it.
+    shown: Callable[[object], str] | None = None
 
     def allowed(self, state: str) -> list[str]:
         return list(self.moves.get(state, ()))
 
     def move(self, record, target: str) -> bool:
-        """Move ``record`` to ``target`` and record it; False when it is already there."""
-        current = getattr(record, self.field)
+        """Move ``record`` to ``target`` (through its ``set_<field>`` when it has one) and
+        record it; False when it is already there."""
+        current = self.shown(record) if self.shown else getattr(record, self.field)
         if target == current:
             return False
         allowed = self.allowed(current)
@@ -37,8 +43,13 @@ class StateMachine:
             moves = ", ".join(allowed) if allowed else "none (it is final)"
             fail(409, f"A {self.noun} cannot go from {current} to {target}; from {current} it "
                       f"may go to: {moves}.", code="invalid_transition", allowed=allowed)
-        setattr(record, self.field, target)
-        record_change(record, self.field, current, target)
+        setter = getattr(record, f"set_{self.field}", None)
+        if setter:
+            setter(target)
+        else:
+            setattr(record, self.field, target)
+        if self.keeps_history:
+            record_change(record, self.field, current, target)
         return True
 
 

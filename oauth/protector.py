@@ -12,29 +12,35 @@ from oauth.problems import refuse
 from oauth.scopes import SCOPE_PERMISSIONS
 from oauth.signatures import verify_request
 from oauth.store import store
+from oauth.token_cache import TokenCache
 
 REALM = "tiergate"
-_UNSET = object()
 
 
-def _lookup(token_string: str) -> object | None:
-    """One database look-up per request, shared by the rate limiter and the protector."""
-    cached = g.get("_bearer_lookup", _UNSET)
-    if cached is not _UNSET and cached[0] == token_string:
-        return cached[1]
-    token = store().find_token(token_string)
-    g._bearer_lookup = (token_string, token)
-    if token is not None:
-        note_caller(token.client, token.user.organisation_id)
-    return token
+def _lookup(token_string: str, *, provisional: bool = False) -> object | None:
+    """One look-up per request, shared by the rate limiter and the protector.
+
+    The limiter's look-up (``provisional``) comes before the request's auth epoch is
+    known, so it may take a cached token as it is; the protector's comes after, and
+    takes it only if the epoch has not moved since (else it reads the database)."""
+    remembered = g.get("_bearer_lookup")
+    if remembered is not None and remembered[0] == token_string:
+        if provisional or TokenCache.confirmed(remembered[1], store().auth_epochs.current()):
+            return remembered[1].record
+        store().session.expire_all()  # the cached rows are stale: read again, not reused
+    found = store().look_up(token_string, provisional=provisional)
+    g._bearer_lookup = (token_string, found)
+    if found.record is not None:
+        note_caller(found.record.client, found.record.user.organisation_id)
+    return found.record
 
 
-def token_from_header() -> object | None:
+def token_from_header(*, provisional: bool = False) -> object | None:
     """The valid bearer token of this request, if any (no scope check)."""
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
-    token = _lookup(value.strip())
+    token = _lookup(value.strip(), provisional=provisional)
     if token is None or token.is_expired() or token.is_revoked():
         return None
     return token

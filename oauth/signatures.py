@@ -16,15 +16,15 @@ import secrets
 from datetime import timedelta
 
 import http_sf
-from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from flask import current_app, request
+from flask import request
 from http_message_signatures import HTTPMessageVerifier, InvalidSignature, algorithms
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
 from http_message_signatures.resolvers import MappingKeyResolver
 from redis.exceptions import RedisError
 
+from oauth import hashing
 from oauth.problems import refuse
 from oauth.store import store
 
@@ -70,9 +70,8 @@ def new_key_id() -> str:
     return "sk_" + secrets.token_urlsafe(12)
 
 
-def _fernet() -> Fernet:
-    derived = hashlib.sha256(b"tiergate signing keys\0" + current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(derived.digest()))
+def _fernet():
+    return hashing.sealer("signing keys")
 
 
 class _Message:

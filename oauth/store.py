@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from oauth import api_keys, hashing
+from oauth.token_cache import Found, TokenCache
 
 MAX_TOKEN_LENGTH = 200
 MAX_CLIENT_ID_LENGTH = 64  # the column's size: a longer id is no client's
@@ -26,6 +27,10 @@ class Store:
     limiter: Any  # flask_limiter.Limiter, for the failed-authentication throttle
     may_emulate: Callable[[Any, Any], bool]  # (real user, target user) -> allowed now
     audit: Callable[[str, Any], None]  # (action, token): a line in the audit trail
+    # The auth epochs (oauth.token_cache): current() the request's, None when it cannot be
+    # known; latest() the last this process saw.
+    auth_epochs: Any
+    token_cache: TokenCache
     api_key_model: type | None = None  # built on oauth.api_keys.ApiKeyMixin
 
     @property
@@ -43,15 +48,32 @@ class Store:
         return None
 
     def find_token(self, token_string: str):
+        return self.look_up(token_string).record
+
+    def look_up(self, token_string: str, *, provisional: bool = False) -> Found:
+        """The token ``token_string`` stands for (record None if none), through the
+        process's cache: the one way to a bearer credential. ``provisional`` before the
+        request's auth epoch is known (see TokenCache.find)."""
         if not token_string or len(token_string) > MAX_TOKEN_LENGTH:
-            return None
+            return Found(None, None, True)
         if self.api_key_model is not None and api_keys.is_well_formed(token_string):
-            return api_keys.find(self.session, self.api_key_model, token_string)
+            # Read every time (never cached), so a revoked key or its user's lost
+            # permission holds at once; last_used_at is written at most once a minute.
+            key = api_keys.find(self.session, self.api_key_model, token_string)
+            return Found(key, None, True)
+        digest = hashing.digest(token_string)
+        return self.token_cache.find(self.session, digest, self.auth_epochs,
+                                     lambda: self._load_token(digest), provisional=provisional)
+
+    def _load_token(self, digest: str):
         token, client = self.token_model, self.client_model
-        query = select(token).where(token.token_hash == hashing.digest(token_string))
+        query = select(token).where(token.token_hash == digest)
         # The client's user is nearly always the token's: loaded once, then found in the
         # identity map, rather than joined a second time with its organisation.
-        return self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
+        found = self.session.scalar(query.options(joinedload(token.client).lazyload(client.user)))
+        if found is not None:
+            found.client.user, found.real_user  # noqa: B018 - loaded, so the cache holds them
+        return found
 
     def add_token(self, access_token: str, client, user, scope: str, expires_in: int,
                   parent=None):

@@ -27,7 +27,7 @@ SPECIAL_IDS = {
     ("post", "/api/v1/api-clients/{client_pk}/secret"): "rotate_api_client_secret",
     ("get", "/api/v1/products/low-stock"): "list_low_stock_products",
     ("get", "/api/v1/invoices/{invoice_id}/pdf"): "get_invoice_pdf",
-    # issue 17: the 004 seed's names and updates by POST
+    # the 004 seed's names and updates by POST
     ("post", "/api/v1/tasks/{task_id}"): "update_task_by_post",
     ("post", "/api/v1/notifications/{notification_id}"): "update_notification",
     ("post", "/api/v1/connections/{connection_id}/accept"): "accept_connection",
@@ -38,7 +38,6 @@ SPECIAL_IDS = {
     ("delete", "/api/v1/deviceids/{device_id_string}"): "forget_device",
     ("post", "/api/v1/subscription/cancel"): "cancel_subscription",
     ("get", "/api/v1/paymenturl"): "get_payment_url",
-    # issue 18
     ("put", "/api/v1/organisations/{organisation_id}/plan"): "set_organisation_plan",
     ("get", "/metrics"): "get_metrics",
 }

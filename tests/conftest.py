@@ -153,6 +153,21 @@ def rolled_back():
         connection.close()
 
 
+@contextmanager
+def undone():
+    """Inside a rolled-back test: whatever happens in the block, the app's commits included,
+    is undone at its end (a savepoint of the test's connection), so one test can make many
+    calls that each start from the same data."""
+    db.session.commit()
+    savepoint = db.session.get_bind().begin_nested()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        savepoint.rollback()
+        db.session.expire_all()
+
+
 def _restart_ids(connection) -> None:
     """Ids from 1 in every test, on PostgreSQL as on SQLite: a rolled-back insert does not
     give its sequence value back, and the tables are empty at the start of each test."""

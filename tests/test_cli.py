@@ -92,7 +92,7 @@ def test_unknown_permission_is_refused_with_the_valid_names(app, cli):
     (("create-org", "", "--parent", "1"), "name:"),
     (("create-user", "--org", "1", "--name", "x", "--email", "notanemail"), "email:"),
     (("create-user", "--org", "1", "--name", "x", "--email", "x@example.com", "--role", "boss"),
-     "role: Must be one of: administrator, manager, staff, readonly."),  # issue 16
+     "role: Must be one of: administrator, manager, staff, readonly."),
     (("create-client", "--user", "1", "--name", "x", "--scope", "customers:view"),
      "Unknown scope: customers:view"),
 ])
@@ -117,7 +117,7 @@ def test_a_scope_the_user_cannot_hold_is_refused(app, cli):
                                       "--scope", "customers:read")
 
 
-def test_a_role_from_the_command_line_counts_for_the_client(app, cli):  # issue 16
+def test_a_role_from_the_command_line_counts_for_the_client(app, cli):
     cli("setup")
     user = cli("create-user", "--org", "1", "--name", "x", "--email", "x@example.com",
                "--role", "readonly")

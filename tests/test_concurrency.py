@@ -104,7 +104,6 @@ def test_crossing_moves_leave_a_consistent_tree(api, server_env):
         assert org.depth == (parent.depth + 1 if parent else 0), org
 
 
-# issue 16
 SEED_LEAD = {"first_name": "John", "last_name": "Smith", "email": "john@example.com",
              "company": "Acme Corp", "phone": "1234567890", "source": "Website"}
 
@@ -142,8 +141,8 @@ def test_concurrent_invoicing_of_a_repair_makes_one_invoice(api):
     assert all(number == made[0] for status, number in answers if status == 409), answers
     invoices = session.get(f"{base}/api/v1/invoices").json()
     assert invoices["meta"]["total_records"] == 1
-# end issue 16
-# issue 15
+
+
 def test_concurrent_conversions_make_one_invoice(api):
     base, session = api
     customer_id = _customer(base, session)
@@ -196,4 +195,3 @@ def test_concurrent_posting_keeps_every_balance_to_the_cent(api):
     listed = session.get(f"{base}/api/v1/transactions", params={
         "account_id": account["id"], "per_page": 100}).json()["data"]
     assert len(listed) == 48
-# end issue 15

@@ -271,7 +271,7 @@ def test_001_list_customers_parameters(client, headers):
     assert response.status_code == 200, response.json
     assert len(response.json["data"]) == 2
     assert response.json["meta"] == {"current_page": 1, "per_page": 2, "total_pages": 2,
-                                     "total_records": 3}
+                                     "total_records": 3, "next": response.json["data"][1]["id"]}
 
 
 def test_001_list_invoices_parameters(client, headers):

@@ -27,9 +27,8 @@ class Connections(MethodView):
         query = tenancy.scoped(Connection)
         if args.get("connection_status"):
             query = query.where(Connection.status == args["connection_status"])
-        page = paginate(query.order_by(Connection.id), args)
-        page["data"] = [connections.seen(connection) for connection in page["data"]]
-        return page
+        return paginate(query.order_by(Connection.id), args,
+                        present=lambda found: [connections.seen(each) for each in found])
 
     @require_scope("connections:write")
     @idempotent
@@ -109,9 +108,8 @@ class ForeignCompanies(MethodView):
         The organisations joined to one in reach by an accepted connection, with their company
         details. Needs `connections:read`.
         """
-        page = paginate(tenancy.foreign_companies().order_by(Organisation.id), args)
-        page["data"] = companies.companies(page["data"])
-        return page
+        return paginate(tenancy.foreign_companies().order_by(Organisation.id), args,
+                        present=companies.companies)
 
 
 @blp.route("/foreigncompanies/<id:company_id>")

@@ -29,9 +29,9 @@ class ProblemSchema(ma.Schema):
             "example": {"email": "Not a valid email address."},
         },
     )
-    # issue 15: members some conflicts and batch refusals add
+    # members some conflicts and batch refusals add
     allowed = ma.fields.List(ma.fields.String(), metadata={
-        "description": "The statuses the record may move to (illegal_transition)"})
+        "description": "The statuses the record may move to (invalid_transition)"})
     invoice_id = ma.fields.Integer(metadata={
         "description": "The invoice a quote was already converted to (already_converted)"})
     reversed_by_id = ma.fields.Integer(metadata={

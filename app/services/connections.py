@@ -3,15 +3,14 @@ revoked by either side. Both sides hear of each step (``connection.requested``, 
 ``.rejected``, ``.revoked``), each in an event of its own with the connection as it sees it."""
 from sqlalchemy import select
 
-from app import events, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Connection, Organisation
 from app.schemas.connection import ConnectionSchema
 from app.services import notifications
-from app.transitions import Transitions
 
-TRANSITIONS = Transitions("connection", {
+TRANSITIONS = states.StateMachine("connection", keeps_history=False, moves={
     "pending": ("accepted", "rejected", "revoked"),
     "accepted": ("revoked",),
 })

@@ -2,7 +2,7 @@
 the status transition table, and the conversion to an invoice, once."""
 from datetime import date, timedelta
 
-from app import events, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Organisation, Quote, QuoteCounter, QuoteLine
@@ -15,14 +15,15 @@ from app.services import documents, invoicing
 # From the status a quote shows (Expired included) to those it may be set to. Converted
 # comes only from convert(); Expired only from valid_until, and moving valid_until
 # past today takes an expired quote back to its stored status.
-TRANSITIONS = {
+TRANSITIONS = states.StateMachine("quote", keeps_history=False,
+                                  shown=lambda quote: quote.display_status, moves={
     DRAFT: (SENT, ACCEPTED, REJECTED),
     SENT: (DRAFT, ACCEPTED, REJECTED),
     ACCEPTED: (SENT, REJECTED),
     REJECTED: (DRAFT,),
     EXPIRED: (REJECTED,),
     CONVERTED: (),
-}
+})
 EDITABLE = (DRAFT, SENT)  # stored statuses whose lines, customer and dates may change
 NOT_CONVERTIBLE = {
     EXPIRED: "The quote expired on {valid_until}; move valid_until to convert it.",
@@ -77,12 +78,7 @@ def change(quote: Quote, data: dict) -> Quote:
 
 def move(quote: Quote, target: str) -> None:
     """Set the status if the table allows the move; otherwise a 409 listing the allowed ones."""
-    allowed = TRANSITIONS[quote.display_status]
-    if target not in allowed:
-        fail(409, f"A quote cannot go from {quote.display_status} to {target}; allowed: "
-                  f"{', '.join(allowed) or 'none'}.", code="illegal_transition",
-             allowed=list(allowed))
-    quote.status = target
+    TRANSITIONS.move(quote, target)
 
 
 def convert(quote: Quote, options: dict):

@@ -2,14 +2,13 @@
 fields and the notifications they cause (in the same transaction)."""
 from sqlalchemy import select
 
-from app import events, files, tenancy
+from app import events, files, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Assignment, Customer, Task, TaskNote, User
 from app.services import notifications
-from app.transitions import Transitions
 
-TRANSITIONS = Transitions("task", {
+TRANSITIONS = states.StateMachine("task", keeps_history=False, moves={
     "new": ("accepted", "cancelled"),
     "accepted": ("in_progress", "cancelled"),
     "in_progress": ("completed", "cancelled"),

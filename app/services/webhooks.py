@@ -5,24 +5,20 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet
-from flask import current_app
 from sqlalchemy import func, insert, literal, select
 
 from app.extensions import db
 from app.models import Organisation
 from app.models.base import utcnow
 from app.models.event import PENDING, Event, WebhookDelivery, WebhookEndpoint
+from oauth import hashing
 
 SECRET_PREFIX = "whsec_"
 OLD_SECRET_SIGNS_FOR = timedelta(hours=24)
 
 
-def _fernet() -> Fernet:
-    """Secrets at rest are encrypted with a key derived from SECRET_KEY: a copy of the
-    database alone does not let anyone sign deliveries."""
-    key = hashlib.sha256(b"tiergate webhook secrets\0" + current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key.digest()))
+def _fernet():
+    return hashing.sealer("webhook secrets")
 
 
 def seal(secret: str) -> str:

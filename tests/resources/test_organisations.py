@@ -26,7 +26,7 @@ def test_get_has_the_hub_fields(client, tree, admin_c, auth):
 def test_list_is_paginated(client, admin_c, auth):
     response = client.get("/api/v1/organisations?per_page=2&page=2", headers=auth(admin_c))
     assert response.json["meta"] == {"current_page": 2, "per_page": 2, "total_pages": 2,
-                                     "total_records": 3}
+                                     "total_records": 3, "next": None}
     assert [o["name"] for o in response.json["data"]] == ["E"]
 
 
