@@ -246,3 +246,19 @@ def test_a_batch_records_what_single_creates_record(client, headers, recorded):
 def test_the_readme_lists_every_event_type():
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert [kind for kind in events.TYPES if f"`{kind}`" not in readme] == []
+
+
+def test_batch_products_and_invoices_record_their_created_events(client, headers, recorded):
+    customer = make_customer(client, headers)
+    recorded()
+    for name, item in (("products", {"name": "Widget", "price": "1.00"}),
+                       ("invoices", {"customer_id": customer["id"], "date": "2026-01-15",
+                                     "due_date": "2026-02-15", "items": [
+                                         {"description": "Work", "amount": "10.00", "qty": "1"}]})):
+        batch = ok(client.post(f"/api/v1/batch/{name}", json={name: [item, item]}, headers=headers))
+        created = [result["id"] for result in batch["results"]]
+        single = ok(client.get(f"/api/v1/{name}/{created[0]}", headers=headers))
+        got = recorded()
+        assert [(kind, data["id"]) for kind, _, data in got] == [
+            (f"{name[:-1]}.created", record_id) for record_id in created]
+        assert got[0][2] == single
