@@ -8,10 +8,28 @@ CustomerSchema)``; app.records then records ``customer.created``, ``.updated`` a
 from flask import g, has_request_context
 from sqlalchemy import or_, select
 
+from app import tenancy
 from app.extensions import db
 from app.models import Organisation
 from app.models.base import utcnow
 from app.models.event import Event, WebhookDelivery, WebhookEndpoint
+
+#: Every event type recorded, for the documentation (README, the served document); a new
+#: one is added here (tests/resources/test_event_types.py checks what it records against it).
+TYPES = (
+    "customer.created", "customer.updated", "customer.deleted", "vendor.created",
+    "product.created", "product.updated", "product.low_stock",
+    "invoice.created", "invoice.updated", "invoice.sent", "invoice.paid", "invoice.voided",
+    "payment.received", "email.failed", "webhook_endpoint.disabled",
+    "quote.created", "quote.updated", "quote.sent", "quote.accepted", "quote.rejected",
+    "quote.converted", "account.created", "account.updated", "transaction.created",
+    "transaction.voided", "category.created", "ticket.created", "ticket.updated",
+    "ticket_message.created", "department.created", "lead.created", "lead.updated",
+    "lead.converted", "repair.created", "repair.updated", "repair.invoiced",
+    "connection.requested", "connection.accepted", "connection.rejected", "connection.revoked",
+    "task.created", "task.updated", "task_note.created", "assignment.created",
+    "assignment.deleted",
+)
 
 #: model -> (the event's resource name, the schema of its API representation)
 PUBLISHED: dict[type, tuple[str, type]] = {}
@@ -31,20 +49,30 @@ def record_change(obj, verb: str) -> Event | None:
     return record(f"{name}.{verb}", obj, schema)
 
 
-def record(event_type: str, obj, schema: type | None = None) -> Event:
+def record(event_type: str, obj, schema: type | None = None, *,
+           organisation_id: int | None = None) -> Event:
     """Write the event ``event_type`` about ``obj`` (dumped with ``schema``, by default the
     one its model was published with) and its webhook deliveries, in the session's
-    transaction. ``obj`` must be in the session: it is flushed for its id."""
+    transaction, for ``organisation_id`` (by default ``obj``'s). ``obj`` must be in the
+    session: it is flushed for its id."""
     db.session.flush()
     schema = schema or PUBLISHED[type(obj)][1]
     event = Event(type=event_type, created_at=utcnow(),
-                  organisation_id=obj.organisation_id,
+                  organisation_id=obj.organisation_id if organisation_id is None else organisation_id,
                   request_id=g.get("request_id") if has_request_context() else None,
                   data=_json(schema().dump(obj)))
     db.session.add(event)
     db.session.flush()
     fan_out(event)
     return event
+
+
+def record_for_parties(event_type: str, obj, schema: type | None = None) -> list[Event]:
+    """``record`` once for each organisation that sees ``obj`` (app.tenancy.parties): a
+    record shared through a connection (a task, its notes and assignments) is told to both
+    sides, each in an event of its own."""
+    return [record(event_type, obj, schema, organisation_id=side)
+            for side in tenancy.parties(obj)]
 
 
 def fan_out(event: Event) -> int:

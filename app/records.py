@@ -19,24 +19,30 @@ def create(model, data: dict, *, owner_field: str = "organisation", references=(
     return record
 
 
-def add(model, data: dict, *, owner_field: str = "organisation", references=()):
+def add(model, data: dict, *, owner_field: str = "organisation", references=(),
+        event: bool = True):
     """``create`` without the commit, for a step of a larger transaction (a batch, a view
-    that adds more to the transaction)."""
+    that adds more to the transaction). ``event=False``: the caller completes the record
+    (its lines) and then records its ``created`` event itself."""
     owner = tenancy.owner_for_create(data.pop("organisation_id", None), field=owner_field)
     require_references(owner.id, data, references)
     record = model(organisation_id=owner.id, **data)
     db.session.add(record)
     db.session.flush()
-    events.record_change(record, "created")
+    if event:
+        events.record_change(record, "created")
     return record
 
 
-def update(record, data: dict, *, references=(), tracked=(), commit: bool = True):
+def update(record, data: dict, *, references=(), tracked=(), commit: bool = True,
+           changed: bool = False):
     """Set the fields sent (a partial update); the others stay. ``references`` as for
-    ``create``; a change of a ``tracked`` field is written to the record's history."""
+    ``create``; a change of a ``tracked`` field is written to the record's history.
+    ``changed``: the caller changed the record already (a status move, its lines), so it
+    has its ``updated`` event even when ``data`` changes nothing."""
     require_references(record.organisation_id, data, references)
-    states.record_updates(record, data, tracked)
-    if db.session.is_modified(record):
+    changed |= states.record_updates(record, data, tracked)
+    if changed or db.session.is_modified(record):
         events.record_change(record, "updated")
     if commit:
         db.session.commit()

@@ -74,13 +74,18 @@ def record_created(record, fields: tuple[str, ...]) -> None:
             record_change(record, field, None, getattr(record, field))
 
 
-def record_updates(record, data: dict, fields: tuple[str, ...]) -> None:
-    """Set ``data`` on ``record``, with a history line per tracked field that changes."""
+def record_updates(record, data: dict, fields: tuple[str, ...]) -> bool:
+    """Set ``data`` on ``record``, with a history line per tracked field that changes;
+    whether any field changed (a history line flushes: the session no longer tells)."""
+    changed = False
     for name, value in data.items():
         old = getattr(record, name)
         setattr(record, name, value)
-        if name in fields and old != value:
-            record_change(record, name, old, value)
+        if old != value:
+            changed = True
+            if name in fields:
+                record_change(record, name, old, value)
+    return changed
 
 
 def history_page(model, record_id: int, args: dict) -> dict:

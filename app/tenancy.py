@@ -149,6 +149,27 @@ def side_in_reach(record, permission: str | None = None) -> int:
     return getattr(record, record.__counterparty__)
 
 
+def parties(record) -> list[int]:
+    """The organisations whose own reach sees ``record`` (so hear of its changes): its
+    organisation (its owner's, for a record reached through another) and, while it is shared
+    with it, its counterparty; a private record (``__private_when__``) only its own side."""
+    model = type(record)
+    private = getattr(model, "__private_when__", None)
+    if private and getattr(record, private):
+        return [record.organisation_id]
+    via = getattr(model, "__tenant_via__", None)
+    if via:
+        foreign_key, owner = via
+        return parties(db.session.get(owner, getattr(record, foreign_key)))
+    sides = [record.organisation_id]
+    if hasattr(model, "__counterparty__"):
+        other = getattr(record, model.__counterparty__)
+        if not getattr(model, "__while_connected__", False) or db.session.scalar(
+                select(connected(record.organisation_id, other))):
+            sides.append(other)
+    return sides
+
+
 def own(model, permission: str | None = None) -> Select:
     """SELECT of the current user's own records of ``model`` (notifications, devices): a
     user's, never its organisation's."""

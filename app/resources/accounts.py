@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -11,6 +11,7 @@ from app.services import ledger
 from oauth.protector import require_scope
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Bank and cash accounts")
+events.publish(Account, "account", AccountSchema)
 
 
 @blp.route("/accounts")

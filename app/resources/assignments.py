@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.idempotency import idempotent
 from app.models import Assignment
@@ -11,6 +11,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("assignments", __name__, url_prefix="/api/v1",
                 description="Users of a task's contractor assigned to it")
+events.publish(Assignment, "assignment", AssignmentSchema)
 
 
 @blp.route("/assignments")

@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import records, tenancy
+from app import events, records, tenancy
 from app.blueprint import Blueprint
 from app.idempotency import idempotent
 from app.models import Category
@@ -10,6 +10,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("categories", __name__, url_prefix="/api/v1",
                 description="Income and expense categories")
+events.publish(Category, "category", CategorySchema)
 
 
 @blp.route("/categories")

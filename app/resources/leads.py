@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from app import records, states, tenancy
+from app import events, records, states, tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
@@ -16,6 +16,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("leads", __name__, url_prefix="/api/v1",
                 description="Sales leads and their conversion into customers")
+events.publish(Lead, "lead", LeadSchema)
 
 ACCOUNT_MAX = 200  # Customer.account
 LEAD_MOVES = states.StateMachine("lead", {
@@ -92,8 +93,8 @@ class LeadById(MethodView):
         if status == CONVERTED != lead.status:
             fail(422, "A lead converts only through POST /api/v1/leads/{id}/convert.",
                  errors={"status": "Convert a lead with POST /api/v1/leads/{id}/convert."})
-        LEAD_MOVES.move(lead, status)
-        return records.update(lead, data)
+        moved = LEAD_MOVES.move(lead, status)
+        return records.update(lead, data, changed=moved)
 
     patch = put
 
@@ -119,12 +120,14 @@ def convert(lead_id):
     # organisation holds a share lock on it, and two such converts would deadlock.
     tenancy.organisation_or_404(lead.organisation_id, "customers:edit", lock=True)
     LEAD_MOVES.move(lead, CONVERTED)
-    customer = _same_email_customer(lead) or Customer(
-        organisation_id=lead.organisation_id, account=_account_of(lead), email=lead.email,
-        phone=lead.phone)
-    db.session.add(customer)
-    db.session.flush()
+    customer = _same_email_customer(lead)
+    if customer is None:
+        customer = Customer(organisation_id=lead.organisation_id, account=_account_of(lead),
+                            email=lead.email, phone=lead.phone)
+        db.session.add(customer)
+        events.record_change(customer, "created")
     states.record_updates(lead, {"customer_id": customer.id}, ("customer_id",))
+    events.record("lead.converted", lead)
     db.session.commit()
     return customer
 

@@ -3,7 +3,7 @@ from datetime import date
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -24,6 +24,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("quotes", __name__, url_prefix="/api/v1",
                 description="Quotes, their PDFs and their conversion to invoices")
+events.publish(Quote, "quote", QuoteSchema)
 
 
 def _filtered(query, args):

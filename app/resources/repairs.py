@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
-from app import records, states, tenancy
+from app import events, records, states, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -24,6 +24,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("repairs", __name__, url_prefix="/api/v1",
                 description="Workshop repairs: parts from stock, labour, history and invoice")
+events.publish(Repair, "repair", RepairSchema)
 
 REPAIR_MOVES = states.StateMachine("repair", {
     RECEIVED: (DIAGNOSING, CANCELLED),
@@ -71,11 +72,13 @@ class Repairs(MethodView):
         `Idempotency-Key`.
         """
         parts, labour = data.pop("parts"), data.pop("labour")
-        repair = records.add(Repair, {**data, "status": RECEIVED}, references=REFERENCES)
+        repair = records.add(Repair, {**data, "status": RECEIVED}, references=REFERENCES,
+                             event=False)
         states.record_created(repair, ("status",))
         repairs.set_parts(repair, parts)
         repairs.set_labour(repair, labour)
         stock.follow_repair(repair, user_id=tenancy.current_user().id)
+        events.record_change(repair, "created")
         db.session.commit()
         return repair
 
@@ -109,13 +112,13 @@ class RepairById(MethodView):
         history. Needs `repairs:write`; 404 when the repair is out of reach.
         """
         repair = tenancy.get_or_404(Repair, repair_id, lock=True)
-        repairs.change_lines(repair, {kind: data.pop(kind) for kind in repairs.LINE_FIELDS
-                                      if kind in data})
+        changed = repairs.change_lines(repair, {kind: data.pop(kind) for kind in repairs.LINE_FIELDS
+                                                if kind in data})
         if "status" in data:
             if data["status"] == CANCELLED:
                 repairs.require_not_invoiced(repair, "it cannot be cancelled")
-            REPAIR_MOVES.move(repair, data.pop("status"))
-        records.update(repair, data, references=REFERENCES, commit=False)
+            changed |= REPAIR_MOVES.move(repair, data.pop("status"))
+        records.update(repair, data, references=REFERENCES, commit=False, changed=changed)
         stock.follow_repair(repair, user_id=tenancy.current_user().id)
         db.session.commit()
         return repair

@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import files, tenancy
+from app import events, files, tenancy
 from app.blueprint import Blueprint
 from app.idempotency import idempotent
 from app.models import Task, TaskNote
@@ -11,6 +11,8 @@ from oauth.protector import require_scope
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1",
                 description="Tasks handed to connected contractors, and their notes")
+events.publish(Task, "task", TaskSchema)
+events.publish(TaskNote, "task_note", TaskNoteSchema)
 
 class TakesFiles(MethodView):
     body_limit_setting = "FILE_REQUEST_MAX_LENGTH"  # app.requests: base64 is a third larger

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from app import records, states, tenancy
+from app import events, records, states, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -21,6 +21,9 @@ from oauth.protector import require_scope
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1",
                 description="Support tickets, their messages and history; departments")
+events.publish(Ticket, "ticket", TicketSchema)
+events.publish(TicketMessage, "ticket_message", TicketMessageSchema)
+events.publish(Department, "department", DepartmentSchema)
 
 TICKET_MOVES = states.StateMachine("ticket", {
     OPEN: (PENDING, CLOSED),
@@ -101,9 +104,8 @@ class TicketById(MethodView):
         history. Needs `tickets:write`; 404 when the ticket is out of reach.
         """
         ticket = tenancy.get_or_404(Ticket, ticket_id, lock=True)
-        if "status" in data:
-            TICKET_MOVES.move(ticket, data.pop("status"))
-        return records.update(ticket, data, references=REFERENCES, tracked=TRACKED)
+        moved = "status" in data and TICKET_MOVES.move(ticket, data.pop("status"))
+        return records.update(ticket, data, references=REFERENCES, tracked=TRACKED, changed=moved)
 
     patch = put
 
@@ -138,7 +140,8 @@ class TicketMessages(MethodView):
         ticket = tenancy.get_or_404(Ticket, ticket_id, lock=True)
         ticket = _reply_target(ticket)
         message = _add_message(ticket, data["body"], data["author"])
-        TICKET_MOVES.move(ticket, STATUS_AFTER_REPLY.get(data["author"], PENDING))
+        if TICKET_MOVES.move(ticket, STATUS_AFTER_REPLY.get(data["author"], PENDING)):
+            events.record_change(ticket, "updated")
         db.session.commit()
         return message
 
@@ -161,7 +164,7 @@ def _add_message(ticket: Ticket, body: str, author: str) -> TicketMessage:
     message = TicketMessage(ticket_id=ticket.id, organisation_id=ticket.organisation_id,
                             body=body, author=author, user_id=tenancy.current_user().id)
     db.session.add(message)
-    db.session.flush()
+    events.record_change(message, "created")
     return message
 
 
@@ -181,6 +184,7 @@ def _follow_up(closed: Ticket) -> Ticket:
                     priority=closed.priority, status=OPEN, follow_up_of_id=closed.id)
     db.session.add(ticket)
     states.record_created(ticket, ("status", *TRACKED, "follow_up_of_id"))
+    events.record_change(ticket, "created")
     return ticket
 
 

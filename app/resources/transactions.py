@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from app import tenancy
+from app import events, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
@@ -12,6 +12,7 @@ from oauth.protector import require_scope
 
 blp = Blueprint("transactions", __name__, url_prefix="/api/v1",
                 description="Income and expense transactions")
+events.publish(Transaction, "transaction", TransactionSchema)
 
 
 def _filtered(query, args):

@@ -19,7 +19,8 @@ class EventSchema(ma.Schema):
 
 
 class EventListArgs(ListArgs):
-    type = Text(64, metadata={"description": "Only events of this type, e.g. invoice.paid"})
+    type = Text(64, metadata={"description": "Only events of this type, e.g. invoice.paid (the types "
+                                             "are listed with the webhooks' `events`)"})
     created_from = ma.fields.AwareDateTime(default_timezone=timezone.utc, metadata={
         "description": "Created at or after this time (UTC unless it says otherwise)"})
     created_to = ma.fields.AwareDateTime(default_timezone=timezone.utc, metadata={

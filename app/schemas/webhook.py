@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import marshmallow as ma
 from flask import current_app
 
+from app import events
 from app.schemas.common import Id, Schema, StrictBoolean, Text
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
@@ -37,7 +38,8 @@ class WebhookSchema(Schema):
     events = ma.fields.List(ma.fields.String(validate=_event_type), required=True,
                             validate=ma.validate.Length(min=1, max=100), metadata={
                                 "example": ["invoice.created", "payment.received"],
-                                "description": "Event types, or [\"*\"] for every event"})
+                                "description": "Event types, or [\"*\"] for every event. "
+                                               f"The types: {', '.join(events.TYPES)}"})
     description = Text(500, allow_none=True)
     enabled = StrictBoolean(load_default=True)
     include_descendants = StrictBoolean(load_default=False, metadata={

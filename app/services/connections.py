@@ -1,11 +1,13 @@
 """Connections: asked for by one side, accepted or rejected by the other side's admins,
-revoked by either side."""
+revoked by either side. Both sides hear of each step (``connection.requested``, ``.accepted``,
+``.rejected``, ``.revoked``), each in an event of its own with the connection as it sees it."""
 from sqlalchemy import select
 
-from app import states, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Connection, Organisation
+from app.schemas.connection import ConnectionSchema
 from app.services import notifications
 
 TRANSITIONS = states.StateMachine("connection", keeps_history=False, moves={
@@ -32,6 +34,13 @@ def seen(connection: Connection) -> SeenConnection:
     return SeenConnection(connection, tenancy.side_in_reach(connection))
 
 
+def _record(connection: Connection, verb: str) -> None:
+    db.session.flush()  # its timestamps, as each side will read them
+    for side in (connection.organisation_id, connection.foreign_organisation_id):
+        events.record(f"connection.{verb}", SeenConnection(connection, side), ConnectionSchema,
+                      organisation_id=side)
+
+
 def request(data: dict) -> SeenConnection:
     """A pending connection from ``company_ref`` (in reach) to ``foreigncompany_ref``."""
     company = tenancy.owner_for_create(data.get("company_ref"), field="company_ref")
@@ -50,6 +59,7 @@ def request(data: dict) -> SeenConnection:
     db.session.add(connection)
     db.session.flush()  # a concurrent twin fails here on live_pair (409)
     notifications.new_connection(connection, tenancy.current_user())
+    _record(connection, "requested")
     db.session.commit()
     return SeenConnection(connection, company.id)
 
@@ -59,7 +69,8 @@ def answer(connection_id: int, status: str) -> SeenConnection:
     connection = tenancy.get_or_404(Connection, connection_id, lock=True)
     tenancy.require_admin_of(connection.foreign_organisation_id,
                              f"{'accept' if status == 'accepted' else 'reject'} this connection")
-    TRANSITIONS.move(connection, status)
+    if TRANSITIONS.move(connection, status):
+        _record(connection, status)
     db.session.commit()
     return SeenConnection(connection, connection.foreign_organisation_id)
 
@@ -68,5 +79,6 @@ def revoke(connection_id: int) -> None:
     """Either side ends it (or withdraws or declines a pending one); the tasks between the
     two stop being shared at once."""
     connection = tenancy.get_or_404(Connection, connection_id, lock=True)
-    TRANSITIONS.move(connection, "revoked")
+    if TRANSITIONS.move(connection, "revoked"):
+        _record(connection, "revoked")
     db.session.commit()

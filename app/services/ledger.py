@@ -3,9 +3,9 @@ the income transaction of every payment, in the payment's own database transacti
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 
-from app import tenancy
+from app import events, tenancy
 from app.database import lock_for_transaction
 from app.errors import fail
 from app.extensions import db
@@ -26,6 +26,7 @@ def new_account(organisation_id: int, data: dict) -> Account:
                       opening_balance=data.get("opening_balance") or Decimal("0"),
                       default=bool(data.get("default")) or not has_default)
     db.session.add(account)
+    events.record("account.created", account)
     if account.default:
         _unset_other_defaults(account)
     return account
@@ -38,17 +39,23 @@ def change_account(account: Account, data: dict) -> Account:
         fail(409, "An organisation keeps a default account: make another one the default.")
     for field, value in data.items():
         setattr(account, field, value)
+    changed = db.session.is_modified(account)
     if data.get("default"):
         lock_for_transaction(f"accounts-{account.organisation_id}")
         _unset_other_defaults(account)
+    if changed:
+        events.record("account.updated", account)
     return account
 
 
 def _unset_other_defaults(account: Account) -> None:
+    """The organisation's other default account (there is one at most) stops being it."""
     db.session.flush()
-    db.session.execute(update(Account).where(
-        Account.organisation_id == account.organisation_id, Account.id != account.id,
-        Account.default).values(default=False).execution_options(synchronize_session="fetch"))
+    for other in db.session.scalars(select(Account).where(
+            Account.organisation_id == account.organisation_id, Account.id != account.id,
+            Account.default)).all():
+        other.default = False
+        events.record("account.updated", other)
 
 
 def _has_transactions(account: Account) -> bool:
@@ -69,6 +76,7 @@ def record(data: dict) -> Transaction:
                  errors={"category_id": f"Choose an {data['type']} category."})
     transaction = Transaction(organisation_id=account.organisation_id, **data)
     db.session.add(transaction)
+    events.record("transaction.created", transaction)
     return transaction
 
 
@@ -89,8 +97,9 @@ def void(transaction: Transaction) -> Transaction:
         description=f"Void of transaction {transaction.id}", date=date.today(),
         reverses_id=transaction.id)
     db.session.add(reversal)
-    db.session.flush()
+    events.record("transaction.created", reversal)
     db.session.expire(transaction, ["reversed_by_id"])
+    events.record("transaction.voided", transaction)
     return reversal
 
 
@@ -100,10 +109,12 @@ def record_payment_income(payment: Payment, invoice: Invoice, account_id: int | 
     account = _payment_account(invoice, account_id)
     payment.account_id = account.id
     db.session.flush()  # the payment's id
-    db.session.add(Transaction(
+    income = Transaction(
         organisation_id=invoice.organisation_id, account_id=account.id, type=INCOME,
         amount=payment.amount, date=payment.date, payment_id=payment.id,
-        description=f"Payment for invoice {invoice.invoice_number}"))
+        description=f"Payment for invoice {invoice.invoice_number}")
+    db.session.add(income)
+    events.record("transaction.created", income)
 
 
 def _payment_account(invoice: Invoice, account_id: int | None) -> Account:

@@ -2,7 +2,7 @@
 the status transition table, and the conversion to an invoice, once."""
 from datetime import date, timedelta
 
-from app import states, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Organisation, Quote, QuoteCounter, QuoteLine
@@ -29,6 +29,7 @@ NOT_CONVERTIBLE = {
     EXPIRED: "The quote expired on {valid_until}; move valid_until to convert it.",
     REJECTED: "The quote was rejected; it cannot be converted.",
 }
+STATUS_EVENTS = {SENT: "quote.sent", ACCEPTED: "quote.accepted", REJECTED: "quote.rejected"}
 PAYMENT_TERM = timedelta(days=30)  # the converted invoice's due date, unless one is given
 
 
@@ -44,14 +45,17 @@ def new_quote(organisation_id: int, data: dict) -> Quote:
                                                quote.date.year)
     documents.set_lines(quote, data["items"], QuoteLine)
     db.session.add(quote)
+    events.record("quote.created", quote)
     return quote
 
 
 def change(quote: Quote, data: dict) -> Quote:
-    """Apply a PUT: the fields that differ from the quote's, then the status move."""
+    """Apply a PUT: the fields that differ from the quote's, then the status move; one
+    event, the move's where it has one (``STATUS_EVENTS``), else ``quote.updated``."""
     status = data.pop("status", None)
     changes = {field: value for field, value in data.items()
                if not documents.unchanged(quote, field, value)}
+    changed = bool(changes)
     if set(changes) - {"notes"} and quote.status not in EDITABLE:
         fail(409, f"The lines, customer and dates of a {quote.status.lower()} quote cannot change.")
     if "customer_id" in changes:
@@ -63,8 +67,12 @@ def change(quote: Quote, data: dict) -> Quote:
     if quote.valid_until < quote.date:
         fail(422, "valid_until is before the quote date.",
              errors={"valid_until": "Must not be before the quote date."})
-    if status and status != quote.display_status:
+    moved = bool(status) and status != quote.display_status
+    if moved:
         move(quote, status)
+    if moved or changed:
+        events.record(STATUS_EVENTS.get(quote.status, "quote.updated") if moved else "quote.updated",
+                      quote)
     return quote
 
 
@@ -96,6 +104,7 @@ def convert(quote: Quote, options: dict):
         status=UNPAID if options["issue"] else DRAFT_INVOICE, user_id=tenancy.current_user().id)
     db.session.flush()
     quote.invoice_id, quote.status = invoice.id, CONVERTED
+    events.record("quote.converted", quote)
     return invoice
 
 

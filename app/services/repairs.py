@@ -2,7 +2,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app import states, tenancy
+from app import events, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Invoice, Repair, RepairLabour, RepairPart
@@ -47,13 +47,13 @@ def _total(repair: Repair) -> None:
 LINE_FIELDS = {"parts": ("product_id", "qty"), "labour": ("description", "hours", "rate")}
 
 
-def change_lines(repair: Repair, lines: dict[str, list[dict]]) -> None:
+def change_lines(repair: Repair, lines: dict[str, list[dict]]) -> bool:
     """Replace the ``parts`` and ``labour`` given, unless they are the lines the repair has
-    (as GET shows them: no change, even where lines may not change). Not once the job is
-    invoiced, collected or cancelled (409)."""
+    (as GET shows them: no change, even where lines may not change); whether any changed.
+    Not once the job is invoiced, collected or cancelled (409)."""
     changed = {kind: sent for kind, sent in lines.items() if not _same_lines(repair, kind, sent)}
     if not changed:
-        return
+        return False
     require_not_invoiced(repair, "its parts and labour cannot change")
     if repair.status in (COLLECTED, CANCELLED):
         fail(409, f"The parts and labour of a {repair.status.lower()} repair cannot change.")
@@ -61,6 +61,7 @@ def change_lines(repair: Repair, lines: dict[str, list[dict]]) -> None:
         set_parts(repair, changed["parts"])
     if "labour" in changed:
         set_labour(repair, changed["labour"])
+    return True
 
 
 def _same_lines(repair: Repair, kind: str, sent: list[dict]) -> bool:
@@ -98,4 +99,5 @@ def make_invoice(repair: Repair) -> Invoice:
               for line in repair.labour)])
     db.session.flush()
     states.record_updates(repair, {"invoice_id": invoice.id}, ("invoice_id",))
+    events.record("repair.invoiced", repair)
     return invoice

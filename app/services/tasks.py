@@ -2,7 +2,7 @@
 fields and the notifications they cause (in the same transaction)."""
 from sqlalchemy import select
 
-from app import files, states, tenancy
+from app import events, files, states, tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Assignment, Customer, Task, TaskNote, User
@@ -31,6 +31,8 @@ def _apply_files(actions: dict, record, **owner) -> None:
         files.apply(field_actions, getattr(record, name) if name == "photos" else
                     [f for f in [record.attachment] if f], single=FILE_FIELDS[name],
                     field=name, **owner)
+    if actions:  # the view-only list loaded above reloads with the files just stored
+        db.session.expire(record, ["files"])
 
 
 def _check_customer(data: dict, task: Task | None = None) -> None:
@@ -53,6 +55,7 @@ def create(data: dict) -> Task:
     db.session.flush()
     _apply_files(actions, task, task_id=task.id, organisation_id=company.id)
     notifications.new_task(task, tenancy.current_user())
+    events.record_for_parties("task.created", task)
     db.session.commit()
     return task
 
@@ -61,16 +64,19 @@ def update(task_id: int, data: dict) -> Task:
     """Set the fields sent; ``status`` moves by the transition table."""
     task = tenancy.get_or_404(Task, task_id, lock=True)
     actions = _pop_files(data)
-    if "status" in data:
-        TRANSITIONS.move(task, data.pop("status"))
+    moved = "status" in data and TRANSITIONS.move(task, data.pop("status"))
     _check_customer(data, task)
     start = data.get("scheduled_start", task.scheduled_start)
     end = data.get("scheduled_end", task.scheduled_end)
     if start and end and end < start:
         fail(422, "The end is before the start.", errors={"scheduled_end": "The end is before the start."})
+    changed = moved or bool(actions) or any(getattr(task, field) != value
+                                            for field, value in data.items())
     for field, value in data.items():
         setattr(task, field, value)
     _apply_files(actions, task, task_id=task.id, organisation_id=tenancy.side_in_reach(task))
+    if changed:
+        events.record_for_parties("task.updated", task)
     db.session.commit()
     return task
 
@@ -85,6 +91,7 @@ def add_note(task_id: int, data: dict) -> TaskNote:
     _apply_files(actions, note, task_id=task.id, note_id=note.id, organisation_id=side,
                  internal=note.internal)
     notifications.new_note(note, task, writer)
+    events.record_for_parties("task_note.created", note)
     db.session.commit()
     return note
 
@@ -103,6 +110,7 @@ def assign(data: dict) -> Assignment:
     db.session.add(assignment)
     db.session.flush()  # a concurrent twin fails here on the unique constraint (409)
     notifications.assigned(user, task, tenancy.current_user())
+    events.record_for_parties("assignment.created", assignment)
     db.session.commit()
     return assignment
 
@@ -113,5 +121,6 @@ def unassign(assignment_id: int) -> None:
     task = db.session.get(Task, assignment.task_id)
     if tenancy.side_in_reach(task) != task.contractor_id:
         fail(403, "Only the task's contractor can remove an assignment.", code="permission_denied")
+    events.record_for_parties("assignment.deleted", assignment)
     db.session.delete(assignment)
     db.session.commit()
