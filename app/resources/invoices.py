@@ -104,6 +104,10 @@ class InvoiceById(MethodView):
         invoice = tenancy.get_or_404(Invoice, invoice_id, lock=True)
         if data.pop("action", None) == "send":
             return _send(invoice, data)
+        email_fields = sorted(set(data) & SEND_FIELDS)
+        if email_fields:
+            fail(422, "These fields go with the action send.",
+                 errors={field: 'Only with "action": "send".' for field in email_fields})
         was, status = invoice.status, data.pop("status", None)
         changes = {field: value for field, value in data.items()
                    if not documents.unchanged(invoice, field, value)}

@@ -158,3 +158,12 @@ def test_an_action_sends_alone(client, headers, invoice):
     refused = client.patch(f"/api/v1/invoices/{invoice['id']}", json={
         "action": "send", "notes": "x"}, headers=headers)
     assert refused.status_code == 422 and set(refused.json["errors"]) == {"notes"}
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_email_fields_without_the_action_are_refused_by_name(client, headers, invoice, method):
+    refused = client.open(f"/api/v1/invoices/{invoice['id']}", method=method, json={
+        "to": ["jane@example.com"], "notes": "x"}, headers=headers)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["errors"] == {"to": 'Only with "action": "send".'}
+    assert client.get(f"/api/v1/invoices/{invoice['id']}", headers=headers).json["notes"] != "x"
