@@ -361,6 +361,29 @@ def server_env(request, backend, tmp_path):
                             RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
 
 
+@pytest.fixture(scope="module")
+def module_server_env(backend, backend_app, tmp_path_factory):
+    """As server_env, for one server that the tests of a module share (each works in an
+    organisation of its own): its tables are emptied before and after the module."""
+    from tests import live
+
+    database_url, storage_uri = backend
+    instance = tmp_path_factory.mktemp("server")
+    if database_url.startswith("sqlite"):
+        yield live.environment(instance)
+        return
+    backend_app.activate()
+    with backend_app.app.app_context():
+        empty_tables()
+    try:
+        yield live.environment(instance, DATABASE_URL=database_url,
+                               RATELIMIT_STORAGE_URI=storage_uri, WEB_CONCURRENCY=2)
+    finally:
+        backend_app.activate()
+        with backend_app.app.app_context():
+            empty_tables()
+
+
 @pytest.fixture
 def empty_database(backend, tmp_path):
     """A database with nothing in it, of the test's backend kind."""

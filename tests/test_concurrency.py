@@ -13,16 +13,38 @@ pytestmark = pytest.mark.live
 CLIENT_ID, SECRET = "9d0c7e8a-5b4f-4c3d-8e2f-1a0b9c8d7e6f", "concurrency-test-secret-0123456789"
 
 
-@pytest.fixture
-def api(server_env):
-    env = {**server_env, "BOOTSTRAP_CLIENT_ID": CLIENT_ID, "BOOTSTRAP_CLIENT_SECRET": SECRET}
+@pytest.fixture(scope="module")
+def server(module_server_env):
+    """One server for the module, on the test's backend."""
+    env = {**module_server_env, "BOOTSTRAP_CLIENT_ID": CLIENT_ID, "BOOTSTRAP_CLIENT_SECRET": SECRET}
     assert live.tiergate(env, "setup").returncode == 0
     with live.gunicorn(env) as base:
-        token = requests.post(f"{base}/oauth/token", data={"grant_type": "client_credentials"},
-                              auth=(CLIENT_ID, SECRET)).json()["access_token"]
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        yield base, session
+        yield base, env
+
+
+def _session(base, client_id, secret) -> requests.Session:
+    token = requests.post(f"{base}/oauth/token", data={"grant_type": "client_credentials"},
+                          auth=(client_id, secret)).json()["access_token"]
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
+@pytest.fixture
+def api(server):
+    """A session acting as the admin of a new organisation under the root: each test's
+    records, numbers and lists are its own."""
+    base, _ = server
+    root = _session(base, CLIENT_ID, SECRET)
+    organisation = root.post(f"{base}/api/v1/organisations", json={"name": "Tenant"}).json()
+    user = root.post(f"{base}/api/v1/users", json={
+        "name": "Admin", "email": f"admin-{organisation['id']}@example.com",
+        "organisation": organisation["id"], "admin": True}).json()
+    client = root.post(f"{base}/api/v1/api-clients", json={"name": "Test", "user": user["id"]})
+    assert client.status_code == 201, client.text
+    session = _session(base, client.json()["client_id"], client.json()["client_secret"])
+    session.organisation_id = organisation["id"]
+    return base, session
 
 
 def _customer(base, session):
@@ -75,7 +97,7 @@ def _organisation(base, session, name, parent=None):
     return response.json()["id"]
 
 
-def test_crossing_moves_leave_a_consistent_tree(api, server_env):
+def test_crossing_moves_leave_a_consistent_tree(api, server):
     """X under Y and Y under X at the same moment: exactly one wins, the other is a 409."""
     base, session = api
 
@@ -91,13 +113,15 @@ def test_crossing_moves_leave_a_consistent_tree(api, server_env):
         with ThreadPoolExecutor(max_workers=2) as pool:
             statuses = sorted(pool.map(move, [(x, y), (y, x)]))
         assert statuses == [200, 409], statuses
-    url = server_env.get("DATABASE_URL") or f"sqlite:///{server_env['INSTANCE_PATH']}/tiergate.db"
+    env = server[1]
+    url = env.get("DATABASE_URL") or f"sqlite:///{env['INSTANCE_PATH']}/tiergate.db"
     engine = create_engine(url)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, parent_id, path, depth FROM organisations"))
         by_id = {row.id: row for row in rows}
     engine.dispose()
-    assert len(by_id) == 1 + 8 * 3
+    mine = [org for org in by_id.values() if f"/{session.organisation_id}/" in org.path]
+    assert len(mine) == 1 + 8 * 3
     for org in by_id.values():
         parent = by_id.get(org.parent_id)
         assert org.path == (parent.path if parent else "/") + f"{org.id}/", org
