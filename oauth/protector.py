@@ -137,21 +137,25 @@ def required_permission() -> str:
     return SCOPE_PERMISSIONS[g.required_scopes[0]]
 
 
-def require_scope(scope: str | None = None):
-    """Protect a view with a bearer token (holding ``scope`` when given) and document it."""
-    if scope is not None and scope not in SCOPE_PERMISSIONS:
-        raise ValueError(f"unknown scope {scope}")
+def require_scope(scope: str | None = None, *also: str):
+    """Protect a view with a bearer token (holding ``scope`` when given, and each of ``also``:
+    a view that also makes another resource's record, as converting a lead makes a
+    customer) and document it. Records are looked up with ``scope``'s permission."""
+    scopes = [each for each in (scope, *also) if each]
+    unknown = [each for each in scopes if each not in SCOPE_PERMISSIONS]
+    if unknown:
+        raise ValueError(f"unknown scope {unknown[0]}")
 
     def decorator(view):
-        protected = require_oauth([scope] if scope else None)(view)
+        protected = require_oauth([" ".join(scopes)] if scopes else None)(view)
 
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            g.required_scopes = [scope] if scope else []
+            g.required_scopes = scopes
             return protected(*args, **kwargs)
 
         responses = {"401": "UNAUTHORIZED", "403": "FORBIDDEN", "429": "TOO_MANY_REQUESTS"}
-        security = [{"oauth2": [scope] if scope else []}]
+        security = [{"oauth2": scopes}]
         return Blueprint.doc(security=security, responses=responses)(wrapper)
 
     return decorator

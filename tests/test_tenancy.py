@@ -797,6 +797,10 @@ def _scope_needed(endpoint, target) -> str:
     path = endpoint.url(target).partition("?")[0]
     if path.endswith("/emulation"):
         return "users:emulate"
+    also = {"convert": {"leads": "customers:write", "quotes": "invoices:write"},
+            "invoice": {"repairs": "invoices:write"}}.get(path.rsplit("/", 1)[-1], {})
+    if path.split("/")[3] in also:  # a view that makes another resource's record
+        return f"{path.split('/')[3]}:write {also[path.split('/')[3]]}"
     if path.endswith("/usage"):  # the usage of API clients
         return "api-clients:read"
     if path in GLOBAL:

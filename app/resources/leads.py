@@ -100,7 +100,7 @@ class LeadById(MethodView):
 
 
 @blp.route("/leads/<id:lead_id>/convert", methods=["POST"])
-@require_scope("leads:write")
+@require_scope("leads:write", "customers:write")
 @blp.response(200, CustomerSchema)
 @blp.alt_response(409, description="A lost lead cannot convert")
 def convert(lead_id):

@@ -110,7 +110,7 @@ class QuoteById(MethodView):
 
 
 @blp.route("/quotes/<id:quote_id>/convert", methods=["POST"])
-@require_scope("quotes:write")
+@require_scope("quotes:write", "invoices:write")
 @idempotent
 @blp.arguments(QuoteConvertSchema)
 @blp.response(201, InvoiceSchema)
@@ -123,7 +123,8 @@ def convert_quote(options, quote_id):
     `due_date` say otherwise. The quote becomes `Converted` and records `invoice_id`. A quote
     makes one invoice, even under concurrent requests: every other attempt is a 409 naming the
     existing `invoice_id`. An expired or rejected quote is a 409 with the reason. Needs
-    `quotes:write` and the permission `invoices:edit` over the quote's organisation;
+    `quotes:write` and `invoices:write`, and the permission `invoices:edit` over the quote's
+    organisation;
     accepts an `Idempotency-Key`; 404 when the quote is out of reach.
     """
     quote = tenancy.get_or_404(Quote, quote_id, lock=True)

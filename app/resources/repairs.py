@@ -127,7 +127,7 @@ class RepairById(MethodView):
 
 
 @blp.route("/repairs/<id:repair_id>/invoice", methods=["POST"])
-@require_scope("repairs:write")
+@require_scope("repairs:write", "invoices:write")
 @blp.response(201, InvoiceSchema)
 @blp.alt_response(409, description="Already invoiced (naming the invoice), cancelled, or "
                                    "nothing to invoice")
@@ -137,8 +137,8 @@ def invoice_repair(repair_id):
     Makes the repair's invoice, once: a line per part (its product's tax rate applies) and
     per labour line, dated today and due in 30 days, `Unpaid`. The parts already took their
     stock, so the invoice takes none. A repeat, even concurrent, is a 409 naming the invoice
-    (`invoice_id`, `invoice_number`). Needs `repairs:write` and the permission
-    `invoices:edit`; 404 when the repair is out of reach.
+    (`invoice_id`, `invoice_number`). Needs `repairs:write` and `invoices:write`, and the
+    permission `invoices:edit`; 404 when the repair is out of reach.
     """
     repair = tenancy.get_or_404(Repair, repair_id, lock=True)  # repeats queue here
     tenancy.organisation_or_404(repair.organisation_id, "invoices:edit")

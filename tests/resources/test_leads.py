@@ -99,13 +99,17 @@ def test_convert_ignores_customers_of_other_organisations(client, tree, headers,
     assert customer["organisation"] == lead["organisation"]
 
 
-def test_convert_needs_the_customers_permission(client, tree, make_caller, auth):
-    caller = make_caller(tree.C, permissions=["leads:edit"])
-    headers = auth(caller)
-    lead = make_lead(client, headers)
-    response = client.post(f"/api/v1/leads/{lead['id']}/convert", headers=headers)
-    assert response.status_code == 403
-    assert "customers:edit" in response.json["detail"]
+def test_convert_needs_the_customers_permission_and_scope(client, tree, make_caller, auth):
+    """Converting makes a customer: a user without customers:edit, or a token without
+    customers:write, converts nothing."""
+    for permissions, scope in ((["leads:edit"], None),
+                               (["leads:edit", "customers:edit"], "leads:read leads:write")):
+        headers = auth(make_caller(tree.C, permissions=permissions), scope)
+        lead = make_lead(client, headers)
+        response = client.post(f"/api/v1/leads/{lead['id']}/convert", headers=headers)
+        assert response.status_code == 403, response.json
+        assert response.json["scope"] == "leads:write customers:write"
+        assert client.get(f"/api/v1/leads/{lead['id']}", headers=headers).json["status"] == "New"
 
 
 def test_a_converted_lead_sent_back_as_get_showed_it_is_no_change(client, headers):

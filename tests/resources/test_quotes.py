@@ -174,13 +174,18 @@ def test_expired_or_rejected_quotes_cannot_be_converted(client, headers, status,
     assert reason in response.json["detail"]
 
 
-def test_convert_needs_invoice_permission_too(client, tree, make_caller, auth):
-    caller = make_caller(tree.C, permissions=["quotes:edit", "customers:edit"])
-    headers = auth(caller)
-    quote = make_quote(client, headers)
-    response = client.post(f"/api/v1/quotes/{quote['id']}/convert", json={}, headers=headers)
-    assert response.status_code == 403
-    assert response.json["code"] == "permission_denied"
+def test_convert_needs_the_invoice_permission_and_scope(client, tree, make_caller, auth):
+    """Converting makes an invoice: a user without invoices:edit, or a token without
+    invoices:write, converts nothing."""
+    for permissions, scope in ((["quotes:edit", "customers:edit"], None),
+                               (["quotes:edit", "customers:edit", "invoices:edit"],
+                                "quotes:read quotes:write customers:write")):
+        headers = auth(make_caller(tree.C, permissions=permissions), scope)
+        quote = make_quote(client, headers)
+        response = client.post(f"/api/v1/quotes/{quote['id']}/convert", json={}, headers=headers)
+        assert response.status_code == 403, response.json
+        assert response.json["scope"] == "quotes:write invoices:write"
+        assert client.get(f"/api/v1/quotes/{quote['id']}", headers=headers).json["invoice_id"] is None
 
 
 def test_list_filters(client, headers):

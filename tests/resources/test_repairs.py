@@ -196,3 +196,18 @@ def test_an_invoiced_repair_sent_back_as_get_showed_it_is_no_change(client, head
                           headers=headers)
     assert response.status_code == 200, response.json
     assert stock_of(client, headers, product) == "9.000"
+
+
+def test_invoicing_needs_the_invoice_permission_and_scope(client, tree, make_caller, auth):
+    """Invoicing makes an invoice: a user without invoices:edit, or a token without
+    invoices:write, invoices nothing."""
+    for permissions, scope in ((["repairs:edit", "customers:edit"], None),
+                               (["repairs:edit", "customers:edit", "invoices:edit"],
+                                "repairs:read repairs:write customers:write")):
+        headers = auth(make_caller(tree.C, permissions=permissions), scope)
+        repair = make_repair(client, headers)
+        response = client.post(f"/api/v1/repairs/{repair['id']}/invoice", headers=headers)
+        assert response.status_code == 403, response.json
+        assert response.json["scope"] == "repairs:write invoices:write"
+        assert client.get(f"/api/v1/repairs/{repair['id']}", headers=headers).json[
+            "invoice_id"] is None
