@@ -19,8 +19,9 @@ def get_subscription():
     """Get the subscription
 
     Of the caller's organisation: whether it renews, its end date, the price per user and the
-    total for the organisation's active users. Without a subscription only
-    `got_subscription: false`. Needs `subscription:read`.
+    total for the organisation's active users, and the organisation's `plan`, which sets its API
+    rate limit (set by PUT /organisations/{id}/plan, the one place that changes it). Without a
+    subscription only `got_subscription: false` and `plan`. Needs `subscription:read`.
     """
     return subscriptions.describe(_own_organisation())
 
