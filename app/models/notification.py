@@ -61,6 +61,6 @@ class PushDelivery(Outbox, db.Model):
         ForeignKey("devices.id", ondelete="SET NULL"), index=True)
     last_status_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    notification: Mapped[Notification] = relationship()
+    notification: Mapped[Notification] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (Index("ix_push_deliveries_due", "status", "next_attempt_at"),)
