@@ -21,7 +21,8 @@ def get_subscription():
     Of the caller's organisation: whether it renews, its end date, the price per user and the
     total for the organisation's active users, and the organisation's `plan`, which sets its API
     rate limit (set by PUT /organisations/{id}/plan, the one place that changes it). Without a
-    subscription only `got_subscription: false` and `plan`. Needs `subscription:read`.
+    subscription only `got_subscription: false` (the plan is then read at
+    GET /organisations/{id}/plan). Needs `subscription:read`.
     """
     return subscriptions.describe(_own_organisation())
 

@@ -6,11 +6,11 @@ from app.schemas.plan import PlanSchema
 
 
 class SubscriptionSchema(Schema):
-    """The caller's organisation's subscription; without one, only `got_subscription` and
-    `plan`."""
+    """The caller's organisation's subscription; without one, only `got_subscription` (as the
+    004 seed says)."""
 
     got_subscription = ma.fields.Boolean(required=True)
-    plan = ma.fields.Nested(PlanSchema, required=True, metadata={
+    plan = ma.fields.Nested(PlanSchema, metadata={
         "description": "The organisation's plan, which sets its API rate limit: as GET "
                        "/organisations/{id}/plan shows it and PUT sets it"})
     renewing = ma.fields.Boolean(metadata={"description": "Renewed at end_date unless cancelled"})

@@ -22,7 +22,6 @@ SALT = "tiergate.payment-url"
 
 @dataclass
 class NoSubscription:
-    plan: dict
     got_subscription: bool = False
 
 
@@ -44,7 +43,7 @@ def _of(organisation: Organisation, *, lock: bool = False) -> Subscription | Non
 def describe(organisation: Organisation):
     subscription = _of(organisation)
     if subscription is None:
-        return NoSubscription(plan_of(organisation))
+        return NoSubscription()
     users = db.session.scalar(select(func.count(User.id)).where(
         User.organisation_id == organisation.id, User.active.is_(True)))
     return SubscriptionInfo(subscription.renewing, subscription.end_date, subscription.unit_price,

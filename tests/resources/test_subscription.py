@@ -14,8 +14,7 @@ from app.services import subscriptions
 
 def test_subscription_cancel_and_payment_url(app, client, tree, admin_c, make_user, auth):
     headers = auth(admin_c)
-    assert client.get("/api/v1/subscription", headers=headers).json == {
-        "got_subscription": False, "plan": {"plan": None, "limit": None}}
+    assert client.get("/api/v1/subscription", headers=headers).json == {"got_subscription": False}
     assert client.post("/api/v1/subscription/cancel", headers=headers).status_code == 409
     db.session.add(Subscription(organisation_id=tree.C.id, end_date=date(2027, 1, 31),
                                 unit_price=Decimal("12.50")))
