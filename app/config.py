@@ -62,6 +62,9 @@ def from_environment() -> dict:
             "WEBHOOK_ALLOWED_HOSTS", "").split(",") if host.strip()],
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "EMAIL_FROM": os.environ.get("EMAIL_FROM", "invoices@tiergate.invalid"),
+        # where the worker sends push notifications (unset: none are queued) and its bearer token
+        "PUSH_GATEWAY_URL": os.environ.get("PUSH_GATEWAY_URL") or None,
+        "PUSH_GATEWAY_TOKEN": os.environ.get("PUSH_GATEWAY_TOKEN") or None,
         "WORKER_THREADS": int(os.environ.get("WORKER_THREADS", "4")),
     }
 
@@ -94,6 +97,7 @@ class Defaults:
     # claim is a worker's for the lease, after which another worker takes it over.
     WEBHOOK_TIMEOUT = 15.0
     SMTP_TIMEOUT = 30.0
+    PUSH_TIMEOUT = 10.0
     WORKER_LEASE_SECONDS = 120
     WORKER_POLL_SECONDS = 1.0
 

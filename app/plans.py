@@ -82,6 +82,11 @@ def organisation_budget(organisation) -> int | None:
     return per_minute(organisation.plan, organisation.plan_limit)
 
 
+def plan_of(organisation) -> dict:
+    """The plan as GET /organisations/{id}/plan (and GET /subscription) show it."""
+    return {"plan": organisation.plan, "limit": organisation_budget(organisation)}
+
+
 def client_budget(client, organisation) -> int | None:
     """What a client's (or key's) requests are held to: its own plan, else its organisation's."""
     own = per_minute(client.plan, client.plan_limit)

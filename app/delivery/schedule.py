@@ -7,6 +7,8 @@ WEBHOOK_RETRY_DELAYS = tuple(timedelta(seconds=seconds) for seconds in (
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600))
 EMAIL_RETRY_DELAYS = tuple(timedelta(seconds=seconds) for seconds in (
     60, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600))
+# A push is worth little once late: a short schedule, given up after about 45 minutes.
+PUSH_RETRY_DELAYS = tuple(timedelta(seconds=seconds) for seconds in (5, 30, 2 * 60, 10 * 60, 30 * 60))
 JITTER = 0.2  # +-20%, so that a receiver back from an outage is not hit by every retry at once
 
 

@@ -1,5 +1,5 @@
-"""The worker: claims due deliveries (webhooks and emails), sends them on a small pool of
-threads and records each outcome.
+"""The worker: claims due deliveries (webhooks, emails and pushes), sends them on a small
+pool of threads and records each outcome.
 
 The database work (claims, rendering, outcomes) stays on the worker's own thread; the pool
 threads only talk to the network. Outbox rows are the durable record: a worker that dies
@@ -18,15 +18,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from app.delivery import claims, email, webhooks
+from app.delivery import claims, email, pushes, webhooks
 from app.extensions import db
+from app.models import InvoiceEmail, PushDelivery, WebhookDelivery
 from app.models.base import utcnow
-from app.models.event import InvoiceEmail, WebhookDelivery
 
 log = logging.getLogger("tiergate.worker")
 
 # (outbox model, its module: claimable(), prepare(row, now) -> job, record(row, outcome, now))
-KINDS = ((WebhookDelivery, webhooks), (InvoiceEmail, email))
+KINDS = ((WebhookDelivery, webhooks), (InvoiceEmail, email), (PushDelivery, pushes))
 
 
 class Worker:

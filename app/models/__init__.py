@@ -10,7 +10,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.invoice import Invoice, InvoiceCounter, InvoiceLine
 from app.models.lead import Lead
 from app.models.ledger import Account, Category, Transaction
-from app.models.notification import Device, Notification
+from app.models.notification import Device, Notification, PushDelivery
 from app.models.organisation import Address, Organisation, User
 from app.models.payment import Payment
 from app.models.product import Product, StockMovement
@@ -26,7 +26,7 @@ __all__ = [
     "Category", "CompanyProfile", "Connection", "Customer", "Department", "Device", "Event",
     "HistoryEntry", "IdempotencyKey", "Invoice", "InvoiceCounter", "InvoiceEmail", "InvoiceLine",
     "Lead", "Notification", "Organisation", "Payment", "Product", "Quote", "QuoteCounter",
-    "QuoteLine", "Repair", "RepairLabour", "RepairPart", "SigningKey", "StockMovement",
+    "PushDelivery", "QuoteLine", "Repair", "RepairLabour", "RepairPart", "SigningKey", "StockMovement",
     "StoredFile", "Subscription", "Task", "TaskNote", "Ticket", "TicketMessage", "Transaction",
     "User", "Vendor", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

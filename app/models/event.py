@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models.base import Timestamps, UTCDateTime, utcnow
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+DROPPED = "dropped"  # a push whose device was deleted or moved to another user before it went
 QUEUED, SENT = "queued", "sent"
 
 

@@ -1,9 +1,11 @@
-"""What a user is told (in the app, and pushed to its devices) and the devices it uses."""
+"""What a user is told (in the app, and pushed to its devices), the devices it uses, and the
+outbox of the pushes."""
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import Timestamps
+from app.models.event import Outbox
 
 PLATFORMS = ("android", "ios")
 
@@ -43,3 +45,22 @@ class Device(Timestamps, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     platform_name: Mapped[str] = mapped_column(String(10))
     device_id_string: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class PushDelivery(Outbox, db.Model):
+    """One notification to one device of its user, written with the notification; the worker
+    sends it to the push gateway (app.delivery.pushes). The device is checked again at delivery:
+    one deleted or moved to another user since gets nothing (``dropped``)."""
+
+    __tablename__ = "push_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("devices.id", ondelete="SET NULL"), index=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    notification: Mapped[Notification] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (Index("ix_push_deliveries_due", "status", "next_attempt_at"),)

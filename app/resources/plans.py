@@ -4,16 +4,12 @@ from app import tenancy
 from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
-from app.plans import organisation_budget, per_minute, raises
+from app.plans import organisation_budget, per_minute, plan_of, raises
 from app.schemas.plan import PlanSchema
 from oauth.protector import require_scope
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1",
                 description="Organisations' plans: request budgets shared by their API clients")
-
-
-def _plan_of(organisation) -> dict:
-    return {"plan": organisation.plan, "limit": organisation_budget(organisation)}
 
 
 @blp.route("/organisations/<id:organisation_id>/plan")
@@ -27,7 +23,7 @@ class OrganisationPlan(MethodView):
         keys (null: no plan, only each client's own limit). Needs `organisations:read`; 404
         when the organisation is out of reach.
         """
-        return _plan_of(tenancy.organisation_or_404(organisation_id))
+        return plan_of(tenancy.organisation_or_404(organisation_id))
 
     @require_scope("organisations:write")
     @blp.arguments(PlanSchema)
@@ -50,4 +46,4 @@ class OrganisationPlan(MethodView):
         organisation.plan = data["plan"]
         organisation.plan_limit = data.get("limit") if data["plan"] == "custom" else None
         db.session.commit()
-        return _plan_of(organisation)
+        return plan_of(organisation)

@@ -19,8 +19,10 @@ def get_subscription():
     """Get the subscription
 
     Of the caller's organisation: whether it renews, its end date, the price per user and the
-    total for the organisation's active users. Without a subscription only
-    `got_subscription: false`. Needs `subscription:read`.
+    total for the organisation's active users, and the organisation's `plan`, which sets its API
+    rate limit (set by PUT /organisations/{id}/plan, the one place that changes it). Without a
+    subscription only `got_subscription: false` (the plan is then read at
+    GET /organisations/{id}/plan). Needs `subscription:read`.
     """
     return subscriptions.describe(_own_organisation())
 

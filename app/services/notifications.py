@@ -1,10 +1,12 @@
 """The notifications of the 004 seed, added to the session of the change that causes them
-(so they commit or roll back with it). Push delivery to the recipients' devices is left to
-the outbox worker."""
+(so they commit or roll back with it), with one push outbox row per device of the recipient
+for the worker to send (app.delivery.pushes). Without PUSH_GATEWAY_URL none is queued: a push
+is worth little late, so none waits for a gateway configured later."""
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Connection, Notification, Organisation, Task, TaskNote, User
+from app.models import Connection, Device, Notification, Organisation, PushDelivery, Task, TaskNote, User
 
 
 def _admins_of(organisation_id: int) -> list[User]:
@@ -15,9 +17,19 @@ def _admins_of(organisation_id: int) -> list[User]:
 def _notify(users, kind: str, text: str, related_object: str, related_id: int, *, sender=None):
     for user in users:
         if sender is None or user.id != sender.id:  # nobody is told of what it did itself
-            db.session.add(Notification(
+            notification = Notification(
                 user_id=user.id, organisation_id=user.organisation_id, kind=kind, text=text,
-                related_object=related_object, related_id=related_id))
+                related_object=related_object, related_id=related_id)
+            db.session.add(notification)
+            _queue_pushes(notification)
+
+
+def _queue_pushes(notification: Notification) -> None:
+    if current_app.config["PUSH_GATEWAY_URL"] is None:
+        return
+    devices = db.session.scalars(select(Device.id).where(Device.user_id == notification.user_id))
+    db.session.add_all(PushDelivery(notification=notification, device_id=device_id)
+                       for device_id in devices)
 
 
 def _name(organisation_id: int) -> str:

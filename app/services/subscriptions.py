@@ -1,6 +1,7 @@
 """An organisation's subscription (priced per user) and the signed, expiring URL to pay it.
 
-Which plan sets the API rate limit is the plans' concern (issue 18), not this table's."""
+The API rate limit is set by the organisation's plan (app.plans, organisations.plan: the one
+source of truth); the subscription only reports it, so the two cannot disagree."""
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.models import Organisation, Subscription, User
 from app.models.base import utcnow
 from app.money import round_money
+from app.plans import plan_of
 
 SALT = "tiergate.payment-url"
 
@@ -29,6 +31,7 @@ class SubscriptionInfo:
     end_date: object
     unit_price: Decimal
     total_price: Decimal
+    plan: dict
     got_subscription: bool = True
 
 
@@ -44,7 +47,7 @@ def describe(organisation: Organisation):
     users = db.session.scalar(select(func.count(User.id)).where(
         User.organisation_id == organisation.id, User.active.is_(True)))
     return SubscriptionInfo(subscription.renewing, subscription.end_date, subscription.unit_price,
-                            round_money(subscription.unit_price * users))
+                            round_money(subscription.unit_price * users), plan_of(organisation))
 
 
 def cancel(organisation: Organisation):

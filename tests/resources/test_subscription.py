@@ -23,7 +23,7 @@ def test_subscription_cancel_and_payment_url(app, client, tree, admin_c, make_us
     db.session.commit()
     assert client.get("/api/v1/subscription", headers=headers).json == {
         "got_subscription": True, "renewing": True, "end_date": "2027-01-31",
-        "unit_price": "12.50", "total_price": "25.00"}
+        "unit_price": "12.50", "total_price": "25.00", "plan": {"plan": None, "limit": None}}
     cancelled = client.post("/api/v1/subscription/cancel", headers=headers)
     assert cancelled.status_code == 200 and cancelled.json["renewing"] is False
     paying = client.get("/api/v1/paymenturl", headers=headers).json
@@ -33,6 +33,21 @@ def test_subscription_cancel_and_payment_url(app, client, tree, admin_c, make_us
     assert subscriptions.read_payment_token(token[:-2] + "xx") is None
     app.config["PAYMENT_URL_MAX_AGE"] = -1
     assert subscriptions.read_payment_token(token) is None
+
+
+def test_the_subscription_reports_the_plan_that_sets_the_rate_limit(
+        client, tree, admin_c, make_caller, auth):
+    headers = auth(admin_c)
+    db.session.add(Subscription(organisation_id=tree.C.id, unit_price=Decimal("5")))
+    db.session.commit()
+    assert client.put(f"/api/v1/organisations/{tree.C.id}/plan", json={"plan": "enterprise"},
+                      headers=auth(make_caller(tree.B, admin=True))).status_code == 200
+    assert client.get("/api/v1/subscription", headers=headers).json["plan"] == {
+        "plan": "enterprise", "limit": 500}
+    cancelled = client.post("/api/v1/subscription/cancel", headers=headers).json
+    assert cancelled["plan"] == {"plan": "enterprise", "limit": 500}  # the plan is set apart
+    response = client.get("/api/v1/subscription", headers=headers)
+    assert response.headers["X-Rate-Limit-Limit"] == "500"  # the limit it reports applies
 
 
 def test_subscription_needs_its_scope(client, tree, make_caller, auth):
