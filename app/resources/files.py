@@ -1,6 +1,6 @@
 from flask import send_file
 
-from app import files, tenancy
+from app import file_store, tenancy
 from app.blueprint import Blueprint
 from app.models import StoredFile
 from oauth.protector import require_scope
@@ -21,7 +21,7 @@ def get_file(file_id):
     as. Needs `tasks:read`; 404 when its task (or internal note) is not the caller's to see.
     """
     stored = tenancy.get_or_404(StoredFile, file_id)
-    response = send_file(files.store().open(stored.storage_key), mimetype=stored.mimetype,
+    response = send_file(file_store.store().open(stored.storage_key), mimetype=stored.mimetype,
                          download_name=stored.filename, etag=stored.sha256, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
