@@ -5,7 +5,19 @@ from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import oauth
-from app import audit, auth_epoch, commands, config, database, errors, file_store, ratelimit, requests, resources, tenancy
+from app import (
+    audit,
+    auth_epoch,
+    commands,
+    config,
+    database,
+    errors,
+    file_store,
+    ratelimit,
+    requests,
+    resources,
+    tenancy,
+)
 from app.blueprint import IdConverter
 from app.extensions import cors, db, limiter, migrate
 from app.models import AccessToken, ApiClient, ApiKey

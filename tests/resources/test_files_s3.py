@@ -134,8 +134,8 @@ def test_an_unreachable_bucket_is_a_503_and_nothing_is_stored(app, client, parti
 
 
 def test_the_store_follows_the_configuration(tmp_path, s3_endpoint):
-    chosen = file_store.from_config({"FILE_STORAGE_URL": "s3://tiergate/uploads/", "S3_ENDPOINT_URL": s3_endpoint,
-                                     "FILE_STORAGE_PATH": str(tmp_path)})
+    chosen = file_store.from_config({"FILE_STORAGE_URL": "s3://tiergate/uploads/",
+                                     "S3_ENDPOINT_URL": s3_endpoint, "FILE_STORAGE_PATH": str(tmp_path)})
     assert (type(chosen), chosen.bucket, chosen.prefix) == (file_store.S3Store, "tiergate", "uploads")
     local = file_store.from_config({"FILE_STORAGE_URL": None, "S3_ENDPOINT_URL": None,
                                     "FILE_STORAGE_PATH": str(tmp_path)})
