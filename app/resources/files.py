@@ -18,7 +18,8 @@ def get_file(file_id):
     """Download a file
 
     The bytes of a task's or note's file, with the content type it was declared (and checked)
-    as. Needs `tasks:read`; 404 when its task (or internal note) is not the caller's to see.
+    as. Needs `tasks:read`; 404 when its task (or internal note) is not the caller's to see;
+    503 when the file store (an S3-compatible bucket) cannot be reached.
     """
     stored = tenancy.get_or_404(StoredFile, file_id)
     response = send_file(file_store.store().open(stored.storage_key), mimetype=stored.mimetype,
