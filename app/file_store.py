@@ -1,7 +1,6 @@
 """Where the bytes of file fields live, chosen once at startup: a directory (FILE_STORAGE_PATH,
 under instance/ by default) or, with FILE_STORAGE_URL=s3://bucket/prefix, an S3-compatible
 bucket. Both name a file by its sha256 and offer the same ``put`` and ``open``."""
-import base64
 import logging
 import os
 import tempfile
@@ -52,8 +51,9 @@ class S3Store:
     settings in AWS_MAX_ATTEMPTS / AWS_RETRY_MODE; ``endpoint_url`` points it at another
     S3 API (MinIO, Ceph, a cloud's S3-compatible service).
 
-    An object is written only when it is missing, with its sha256 for the service to check;
-    an object is complete when it appears (S3 writes are atomic)."""
+    An object is written only when it is missing, and is complete when it appears (S3 writes
+    are atomic); botocore adds its default integrity checksum (a provider that refuses it
+    takes AWS_REQUEST_CHECKSUM_CALCULATION=when_required)."""
 
     def __init__(self, url: str, endpoint_url: str | None = None):
         parts = urlsplit(url)
@@ -71,8 +71,7 @@ class S3Store:
         with reachable():
             if self._exists(key):
                 return
-            self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=data,
-                                   ChecksumSHA256=base64.b64encode(bytes.fromhex(key)).decode())
+            self.client.put_object(Bucket=self.bucket, Key=self.object_key(key), Body=data)
 
     def open(self, key: str) -> BinaryIO:
         """The object's body, read from the network as it is consumed."""
