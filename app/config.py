@@ -50,6 +50,8 @@ def from_environment() -> dict:
         "BOOTSTRAP_CLIENT_SECRET": os.environ.get("BOOTSTRAP_CLIENT_SECRET") or None,
         # files of file fields, and the body limit of the requests that carry them
         "FILE_STORAGE_PATH": os.environ.get("FILE_STORAGE_PATH") or str(instance / "files"),
+        "FILE_STORAGE_URL": os.environ.get("FILE_STORAGE_URL") or None,  # s3://bucket/prefix
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or None,
         "FILE_MAX_BYTES": int(os.environ.get("FILE_MAX_BYTES", str(10 * 1024 * 1024))),
         "FILE_REQUEST_MAX_LENGTH": int(os.environ.get("FILE_REQUEST_MAX_LENGTH",
                                                       str(32 * 1024 * 1024))),

@@ -5,7 +5,19 @@ from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import oauth
-from app import audit, auth_epoch, commands, config, database, errors, ratelimit, requests, resources, tenancy
+from app import (
+    audit,
+    auth_epoch,
+    commands,
+    config,
+    database,
+    errors,
+    file_store,
+    ratelimit,
+    requests,
+    resources,
+    tenancy,
+)
 from app.blueprint import IdConverter
 from app.extensions import cors, db, limiter, migrate
 from app.models import AccessToken, ApiClient, ApiKey
@@ -34,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     database.init_app(app, db)
     migrate.init_app(app, db)
     audit.init_app(app)
+    file_store.init_app(app)
     auth_epoch.init_app(app)
     register_request_path(app)
     errors.init_app(app)

@@ -7,17 +7,14 @@ and its leading bytes must agree with the declared type for images and PDF."""
 import base64
 import binascii
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
 import marshmallow as ma
 from flask import current_app
 
 from app.errors import fail
 from app.extensions import db
+from app.file_store import store
 from app.models import StoredFile
 
 MIMETYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
@@ -140,36 +137,6 @@ def _decoded(binary) -> bytes:
         return base64.b64decode(binary, validate=True)
     except (binascii.Error, ValueError):
         raise ma.ValidationError({"binary": ["Not valid base64."]}) from None
-
-
-class LocalStore:
-    """Files in a directory (under instance/ by default), named by their sha256: writing the
-    same bytes twice keeps one copy, and a file is complete before its name appears."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / key
-
-    def put(self, data: bytes, key: str) -> None:
-        target = self.path(key)
-        if target.exists():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, target)
-
-    def open(self, key: str) -> BinaryIO:
-        return self.path(key).open("rb")
-
-
-def store() -> LocalStore:
-    """The file store. Another backend (an S3-compatible bucket) offers the same ``put`` and
-    ``open``."""
-    return LocalStore(Path(current_app.config["FILE_STORAGE_PATH"]))
 
 
 def save(upload: Upload, **owner) -> StoredFile:

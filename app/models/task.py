@@ -94,7 +94,7 @@ class Assignment(Timestamps, db.Model):
 
 class StoredFile(Timestamps, db.Model):
     """A file of a task's or note's file field; the bytes live in the file store
-    (app.files), found by ``storage_key``."""
+    (app.file_store), found by ``storage_key``."""
 
     __tablename__ = "files"
     __audited__ = True

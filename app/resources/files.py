@@ -1,6 +1,6 @@
 from flask import send_file
 
-from app import files, tenancy
+from app import file_store, tenancy
 from app.blueprint import Blueprint
 from app.models import StoredFile
 from oauth.protector import require_scope
@@ -18,10 +18,11 @@ def get_file(file_id):
     """Download a file
 
     The bytes of a task's or note's file, with the content type it was declared (and checked)
-    as. Needs `tasks:read`; 404 when its task (or internal note) is not the caller's to see.
+    as. Needs `tasks:read`; 404 when its task (or internal note) is not the caller's to see;
+    503 when the file store (an S3-compatible bucket) cannot be reached.
     """
     stored = tenancy.get_or_404(StoredFile, file_id)
-    response = send_file(files.store().open(stored.storage_key), mimetype=stored.mimetype,
+    response = send_file(file_store.store().open(stored.storage_key), mimetype=stored.mimetype,
                          download_name=stored.filename, etag=stored.sha256, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
