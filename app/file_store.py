@@ -42,7 +42,8 @@ class LocalStore:
         os.replace(temporary, target)
 
     def open(self, key: str) -> BinaryIO:
-        return self.path(key).open("rb")
+        with reachable():
+            return self.path(key).open("rb")
 
 
 class S3Store:
@@ -90,10 +91,11 @@ class S3Store:
 
 @contextmanager
 def reachable():
-    """A bucket that cannot be reached (or refuses us) is a 503, not a 500."""
+    """A bucket that cannot be reached (or refuses us), or a directory that lost a file or
+    cannot be read, is a 503, not a 500."""
     try:
         yield
-    except (BotoCoreError, ClientError) as error:
+    except (BotoCoreError, ClientError, OSError) as error:
         log.warning("file store unavailable: %s", error)
         fail(503, "The file store cannot be reached; try again later.", code="file_store_unavailable")
 
