@@ -62,6 +62,10 @@ def from_environment() -> dict:
             "WEBHOOK_ALLOWED_HOSTS", "").split(",") if host.strip()],
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "EMAIL_FROM": os.environ.get("EMAIL_FROM", "invoices@tiergate.invalid"),
+        # where a sandbox tree's webhooks and emails go instead (app.delivery.sinks); unset:
+        # written under instance/sandbox/
+        "SANDBOX_WEBHOOK_SINK_URL": os.environ.get("SANDBOX_WEBHOOK_SINK_URL") or None,
+        "SANDBOX_EMAIL_SINK": os.environ.get("SANDBOX_EMAIL_SINK") or None,
         "WORKER_THREADS": int(os.environ.get("WORKER_THREADS", "4")),
     }
 
