@@ -251,8 +251,7 @@ class Endpoint:
 
 
 class _Id:
-    id = client_pk = "{id}"
-    key_id = "{key_id}"
+    id = client_pk = key_id = "{id}"
 
 
 ENDPOINTS = [
