@@ -67,6 +67,10 @@ def from_environment() -> dict:
         # where the worker sends push notifications (unset: none are queued) and its bearer token
         "PUSH_GATEWAY_URL": os.environ.get("PUSH_GATEWAY_URL") or None,
         "PUSH_GATEWAY_TOKEN": os.environ.get("PUSH_GATEWAY_TOKEN") or None,
+        # where a sandbox tree's webhooks and emails go instead (app.delivery.sinks); unset:
+        # written under instance/sandbox/
+        "SANDBOX_WEBHOOK_SINK_URL": os.environ.get("SANDBOX_WEBHOOK_SINK_URL") or None,
+        "SANDBOX_EMAIL_SINK": os.environ.get("SANDBOX_EMAIL_SINK") or None,
         "WORKER_THREADS": int(os.environ.get("WORKER_THREADS", "4")),
     }
 

@@ -1,5 +1,6 @@
 """Prometheus metrics of this process (GET /metrics): requests and their latency by route,
-method and status, and the requests the rate limiter refused.
+method and status, the requests the rate limiter refused, and the delivery backlog (read
+from the database at each scrape, so every process answers the same).
 
 With several gunicorn workers, set PROMETHEUS_MULTIPROC_DIR (an empty directory) for the
 workers to share their figures, as prometheus_client documents; gunicorn.conf.py then
@@ -11,13 +12,19 @@ import time
 from flask import current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
+from app.delivery import claims
+from app.delivery.worker import KINDS
+from app.models.base import utcnow
 from app.usage import endpoint_name
 
 REQUESTS = Counter("tiergate_requests_total", "Requests answered",
@@ -47,9 +54,31 @@ def allowed() -> bool | None:
     return scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), expected.encode())
 
 
+class DeliveryBacklog(Collector):
+    """Webhook deliveries and emails the worker should have sent by now (as it would claim
+    them: not those waiting for a disabled endpoint), and how long the oldest has waited."""
+
+    def collect(self):
+        now = utcnow()
+        waiting = GaugeMetricFamily("tiergate_delivery_backlog",
+                                    "Deliveries due and not yet done", labels=["kind"])
+        age = GaugeMetricFamily("tiergate_delivery_backlog_oldest_age_seconds",
+                                "Seconds the oldest due delivery has waited (0 without one)",
+                                labels=["kind"])
+        for model, kind in KINDS:
+            count, oldest = claims.backlog(model, now, *kind.claimable())
+            waiting.add_metric([model.__tablename__], count)
+            age.add_metric([model.__tablename__], (now - oldest).total_seconds() if oldest else 0)
+        yield waiting
+        yield age
+
+
 def exposition() -> tuple[bytes, str]:
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(), CONTENT_TYPE_LATEST
+    else:
+        registry = REGISTRY
+    backlog = CollectorRegistry()
+    backlog.register(DeliveryBacklog())
+    return generate_latest(registry) + generate_latest(backlog), CONTENT_TYPE_LATEST

@@ -40,6 +40,13 @@ def roots() -> list[Organisation]:
         Organisation.sandbox.is_(True), Organisation.parent_id.is_(None)).order_by(Organisation.id)))
 
 
+def contains(organisation_id: int) -> bool:
+    """Whether the organisation belongs to a sandbox tree (its root is flagged)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    root_id = int(organisation.path.strip("/").partition("/")[0])
+    return db.session.get(Organisation, root_id).sandbox
+
+
 def create(name: str = "Sandbox") -> tuple[Organisation, Credentials]:
     """A new sandbox tree with its admin, an API client (returned) and its demo data."""
     root = create_organisation(name, sandbox=True)

@@ -39,6 +39,7 @@ from app.models import (
     QuoteLine,
     Repair,
     RepairLabour,
+    SigningKey,
     Task,
     TaskNote,
     Ticket,
@@ -50,6 +51,7 @@ from app.models import (
 from app.services.webhooks import new_secret, seal
 from oauth.protector import require_oauth
 from oauth.scopes import ALL_PERMISSIONS, implied_by
+from oauth.signatures import new_key_id
 from tests.conftest import undone
 from tests.resources.field_service import connect
 
@@ -76,6 +78,14 @@ def _api_key(org):
     db.session.add(api_key)
     db.session.flush()
     return api_key
+
+
+def _signing_key(org):
+    key = SigningKey(client=_client(org), key_id=new_key_id(), algorithm="hmac-sha256")
+    key.set_new_secret()
+    db.session.add(key)
+    db.session.flush()
+    return key
 
 
 def _customer(org):
@@ -241,7 +251,7 @@ class Endpoint:
 
 
 class _Id:
-    id = "{id}"
+    id = client_pk = key_id = "{id}"
 
 
 ENDPOINTS = [
@@ -277,6 +287,9 @@ ENDPOINTS = [
              body=lambda c: {"name": "Renamed"}),
     Endpoint("POST", lambda c: f"/api/v1/api-clients/{c.id}/signing-keys", 201, make_target=_client,
              body=lambda c: {"algorithm": "hmac-sha256"}),
+    Endpoint("GET", lambda c: f"/api/v1/api-clients/{c.id}/signing-keys", 200, make_target=_client),
+    Endpoint("DELETE", lambda k: f"/api/v1/api-clients/{k.client_pk}/signing-keys/{k.key_id}", 204,
+             make_target=_signing_key),
     Endpoint("POST", lambda c: f"/api/v1/api-clients/{c.id}/secret", 201, make_target=_client),
     Endpoint("POST", lambda u: "/api/v1/api-clients", 201, make_target=_user,
              body=lambda u: {"name": "Integration", "user": u.id}, refused=422),

@@ -6,17 +6,28 @@ the statement is one write transaction (one worker suffices there). A lease that
 because its worker died mid-delivery, makes the row due again for any worker."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
+
+
+def _due(model, now: datetime, *extra_conditions):
+    return (model.status == model.WAITING, model.next_attempt_at <= now, *extra_conditions)
+
+
+def backlog(model, now: datetime, *extra_conditions) -> tuple[int, datetime | None]:
+    """How many rows of ``model`` are due and not yet done (leased ones included), and
+    since when the oldest is due: one indexed aggregate."""
+    return tuple(db.session.execute(select(func.count(), func.min(model.next_attempt_at))
+                                    .where(*_due(model, now, *extra_conditions))).one())
 
 
 def claim(model, worker_id: str, now: datetime, lease: timedelta, limit: int,
           *extra_conditions) -> list[int]:
     """Lease up to ``limit`` due rows of the outbox ``model`` to ``worker_id``; their ids."""
     due = (select(model.id)
-           .where(model.status == model.WAITING, model.next_attempt_at <= now,
-                  or_(model.leased_until.is_(None), model.leased_until < now), *extra_conditions)
+           .where(*_due(model, now, *extra_conditions),
+                  or_(model.leased_until.is_(None), model.leased_until < now))
            .order_by(model.next_attempt_at, model.id).limit(limit)
            .with_for_update(skip_locked=True))
     ids = db.session.scalars(update(model).where(model.id.in_(due))

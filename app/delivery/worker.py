@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from app.delivery import claims, email, pushes, webhooks
+from app.delivery import claims, email, pushes, sinks, webhooks
 from app.extensions import db
 from app.models import InvoiceEmail, PushDelivery, WebhookDelivery
 from app.models.base import utcnow
@@ -75,7 +75,8 @@ class Worker:
 
     def _deliver(self, pool, model, kind, ids: list[int], now: datetime | None) -> int:
         rows = db.session.scalars(db.select(model).where(model.id.in_(ids))).unique().all()
-        started = {row.id: pool.submit(kind.prepare(row, now or utcnow()).run) for row in rows}
+        started = {row.id: pool.submit(sinks.divert(kind.prepare(row, now or utcnow()), row).run)
+                   for row in rows}
         db.session.commit()  # what prepare set (an email's Message-ID)
         outcomes = {}
         for row_id, future in started.items():

@@ -85,6 +85,10 @@ class WebhookDelivery(Outbox, db.Model):
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
     endpoint: Mapped[WebhookEndpoint] = relationship(lazy="joined", innerjoin=True)
 
+    @property
+    def organisation_id(self) -> int:
+        return self.endpoint.organisation_id
+
     __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
 
 

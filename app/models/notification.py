@@ -64,3 +64,7 @@ class PushDelivery(Outbox, db.Model):
     notification: Mapped[Notification] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (Index("ix_push_deliveries_due", "status", "next_attempt_at"),)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.notification.organisation_id

@@ -190,3 +190,44 @@ def add_signing_key(data, client_pk):
     db.session.add(key)
     db.session.commit()
     return ShownOnce(key, secret, "secret")
+
+
+@blp.route("/api-clients/<id:client_pk>/signing-keys", methods=["GET"])
+@require_scope("api-clients:read")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(SigningKeySchema))
+def list_signing_keys(page, client_pk):
+    """List an API client's signing keys
+
+    The keys the client may sign its requests with, oldest first: `key_id`, `algorithm`
+    and `created_at`; never a secret or key material. Needs `api-clients:read`; 404 when
+    the client is out of reach.
+    """
+    client = tenancy.get_or_404(ApiClient, client_pk)
+    return paginate(db.select(SigningKey).where(SigningKey.client_pk == client.id)
+                    .order_by(SigningKey.id), page)
+
+
+@blp.route("/api-clients/<id:client_pk>/signing-keys/<key_id>", methods=["DELETE"])
+@require_scope("api-clients:write")
+@blp.response(204)
+@blp.alt_response(409, description="The client requires signatures and this is its last key")
+def delete_signing_key(client_pk, key_id):
+    """Delete a signing key of an API client
+
+    Requests signed with the key are refused from now on. The last key of a client that
+    requires signatures cannot go (409): turn `require_signature` off first, or add
+    another key. Needs `api-clients:write`; 404 when the client is out of reach or has no
+    such key.
+    """
+    client = tenancy.get_or_404(ApiClient, client_pk)
+    tenancy.require_covers(client.user, "delete a signing key of the API client of")
+    key = db.session.scalar(db.select(SigningKey).where(
+        SigningKey.client_pk == client.id, SigningKey.key_id == key_id))
+    if key is None:
+        fail(404, "The API client has no signing key with this key_id.")
+    if client.require_signature and len(client.signing_keys) == 1:
+        fail(409, "The client requires signatures and this is its last signing key.",
+             errors={"key_id": "Turn require_signature off or add another key first."})
+    db.session.delete(key)
+    db.session.commit()

@@ -18,10 +18,11 @@ blp = Blueprint("metrics", __name__, description="Prometheus metrics")
 def prometheus_metrics():
     """Prometheus metrics
 
-    Requests answered and their latency (by route, method and status) and rate-limit
-    refusals, in Prometheus' text format. Served only when the `METRICS_TOKEN` setting is
-    set (404 otherwise), to whoever sends it as `Authorization: Bearer <METRICS_TOKEN>`
-    (401 otherwise). Not counted against any rate limit.
+    Requests answered and their latency (by route, method and status), rate-limit
+    refusals, and the delivery backlog (webhook deliveries and invoice emails due and not
+    yet done, and the age of the oldest), in Prometheus' text format. Served only when the
+    `METRICS_TOKEN` setting is set (404 otherwise), to whoever sends it as
+    `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). Not counted against any rate limit.
     """
     allowed = metrics.allowed()
     if allowed is None:

@@ -2,6 +2,7 @@
 the user, and sent by the worker to a push gateway on 127.0.0.1 (pytest-httpserver)."""
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -188,3 +189,18 @@ def test_without_a_gateway_no_push_is_queued(app, companies, register, ask):
     register(companies[1], *DEVICES)
     ask()
     assert pushes() == []
+
+
+def test_a_sandbox_users_pushes_are_written_down_not_sent(
+        receiving, gateway, companies, register, ask, deliver):
+    asker, asked = companies
+    db.session.get(type(asked.user.organisation), asked.user.organisation_id).sandbox = True
+    db.session.commit()
+    register(asked, DEVICES[0])
+    ask()
+    assert deliver() == 1
+    assert received(gateway) == [] and [p.status for p in pushes()] == [DELIVERED]
+    written = Path(receiving.instance_path) / "sandbox" / "pushes" / f"push-delivery-{pushes()[0].id}.json"
+    captured = json.loads(written.read_text())
+    assert json.loads(captured["body"])["device_id"] == "phone-a"
+    assert "authorization" not in {key.lower() for key in captured["headers"]}  # no token on disk
