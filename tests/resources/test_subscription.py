@@ -72,5 +72,5 @@ def test_the_cli_sets_a_subscription(app):
     refused = runner.invoke(args=[*args[:3], "--unit-price", "1.234", "--end-date", "2027-01-01"])
     assert refused.exit_code != 0 and "unit_price" in refused.output
     actions = db.session.scalars(select(AuditEvent.action).where(
-        AuditEvent.resource_type == "subscriptions")).all()
+        AuditEvent.resource_type == "subscriptions").order_by(AuditEvent.id)).all()
     assert actions == ["create", "update"]
