@@ -117,10 +117,16 @@ def foreign_companies(permission: str | None = None, *, of: Organisation | None 
     return select(Organisation).where(or_(Organisation.id.in_(outgoing), Organisation.id.in_(incoming)))
 
 
+FOREIGN_COMPANY = "foreign company"  # a reach check of a connection, not of a record
+
+
 def foreign_company_or_404(organisation_id: int, permission: str | None = None, *,
                            field: str | None = None, of: Organisation | None = None) -> Organisation:
     """An organisation the caller (or ``of``) is connected to; 404 (422 on ``field``) for any
     other."""
+    # Repeated by a replay (recheck), as record look-ups are: a revoked connection refuses it.
+    g.setdefault("reach_checks", []).append(
+        [FOREIGN_COMPANY, [organisation_id, of.id if of else None], permission, field])
     company = db.session.scalar(foreign_companies(permission, of=of).where(
         Organisation.id == organisation_id))
     if company is None:
@@ -226,7 +232,12 @@ def recheck(checks: list) -> None:
     replay: it gets the refusal the same request would get now, if any."""
     models = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
     for model_name, record_id, permission, field in checks:
-        get_or_404(models[model_name], record_id, permission, field=field)
+        if model_name == FOREIGN_COMPANY:
+            company_id, of_id = record_id
+            foreign_company_or_404(company_id, permission, field=field,
+                                   of=db.session.get(Organisation, of_id) if of_id else None)
+        else:
+            get_or_404(models[model_name], record_id, permission, field=field)
 
 
 def _may_see(view: str) -> bool:

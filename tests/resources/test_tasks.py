@@ -140,3 +140,19 @@ def test_assignments_once_and_only_the_contractors_users(client, parties, connec
                          headers=auth(p.client_admin)).status_code == 403
     assert client.delete(f"/api/v1/assignments/{first.json['id']}",
                          headers=auth(p.contractor_admin)).status_code == 204
+
+
+def test_a_replayed_create_is_refused_once_the_connection_is_revoked(client, parties, connected,
+                                                                     auth):
+    headers = {**auth(parties.client_admin), "Idempotency-Key": "task-once"}
+    first = make_task(client, headers, parties.contractor_org.id)
+    connected.set_status("revoked")
+    db.session.commit()
+    replay = client.post("/api/v1/tasks", json={
+        "foreigncompany_ref": parties.contractor_org.id, "title": "Replace the meter",
+        "scheduled_start": "2026-12-01T08:00:00Z"}, headers=headers)
+    assert replay.status_code == 422, replay.json
+    assert list(replay.json["errors"]) == ["foreigncompany_ref"]
+    assert client.get("/api/v1/tasks", headers=auth(parties.client_admin)).json["meta"][
+        "total_records"] == 1  # the one task, its own, made before the revocation
+    assert first["id"] == 1
