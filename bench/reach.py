@@ -62,10 +62,10 @@ SPREAD_INVOICES = (
        SELECT id, 'Customer of ' || id, now(), now() FROM organisations""",
     """INSERT INTO invoices (organisation_id, customer_id, invoice_number, date, due_date,
                              status, subtotal, tax, total, amount_paid, moves_stock,
-                             created_at, updated_at)
+                             currency, created_at, updated_at)
        SELECT owners.organisation_id, owners.customer_id, 'INV-R-' || n,
               DATE '2026-01-01' + n %% 300, DATE '2026-01-31' + n %% 300, 'Unpaid',
-              10, 0, 10, 0, false, now(), now()
+              10, 0, 10, 0, false, 'GBP', now(), now()
        FROM generate_series(0, %(invoices)s - 1) AS n
        JOIN (SELECT organisation_id, id AS customer_id,
                     row_number() OVER (ORDER BY organisation_id) - 1 AS position
