@@ -53,6 +53,21 @@ def checked_address(host: str, port: int, allowed_hosts) -> str:
     return addresses[0]
 
 
+@dataclass
+class Post:
+    """A POST for a pool thread to make (a webhook, a push): all it needs, no database."""
+
+    url: str
+    body: bytes
+    headers: dict
+    timeout: float
+    allowed_hosts: list
+
+    def run(self) -> Answer:
+        return post(self.url, self.body, self.headers, timeout=self.timeout,
+                    allowed_hosts=self.allowed_hosts)
+
+
 def post(url: str, body: bytes, headers: dict, *, timeout: float, allowed_hosts) -> Answer:
     """POST ``body``; redirects are answers, not followed; only a 2xx within ``timeout``
     seconds counts."""

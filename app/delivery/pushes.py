@@ -21,19 +21,6 @@ RETRY_AFTER_HONOURED = (429, 503)
 RETRIED_CLIENT_ERRORS = (408, 429)  # any other 4xx is the gateway refusing the push for good
 
 
-@dataclass
-class Job:
-    """What a pool thread needs to send one push: no database access."""
-
-    url: str
-    body: bytes
-    headers: dict
-    timeout: float
-    allowed_hosts: list
-
-    def run(self) -> http.Answer:
-        return http.post(self.url, self.body, self.headers, timeout=self.timeout,
-                         allowed_hosts=self.allowed_hosts)
 
 
 @dataclass
@@ -50,7 +37,7 @@ def claimable():
     return ()
 
 
-def prepare(push: PushDelivery, now: datetime) -> Job | Dropped:
+def prepare(push: PushDelivery, now: datetime) -> http.Post | Dropped:
     notification = push.notification
     device = db.session.get(Device, push.device_id) if push.device_id is not None else None
     if device is None:
@@ -67,7 +54,7 @@ def prepare(push: PushDelivery, now: datetime) -> Job | Dropped:
                "idempotency-key": f"push-{push.id}"}  # the same on every attempt of this push
     if config["PUSH_GATEWAY_TOKEN"]:
         headers["authorization"] = f"Bearer {config['PUSH_GATEWAY_TOKEN']}"
-    return Job(url, body, headers, config["PUSH_TIMEOUT"],
+    return http.Post(url, body, headers, config["PUSH_TIMEOUT"],
                [*config["WEBHOOK_ALLOWED_HOSTS"], urlsplit(url).hostname])
 
 

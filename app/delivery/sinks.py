@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from app import sandbox
-from app.delivery import email, http, pushes, webhooks
+from app.delivery import email, http
+from app.models import PushDelivery, WebhookDelivery
 
 TARGET_HEADER = "x-tiergate-sandbox-target"
 
@@ -37,22 +38,24 @@ def divert(job, row):
     """``job`` as prepared for ``row``, or, for a sandbox organisation's row, its sink's."""
     if not sandbox.contains(row.organisation_id):
         return job
-    if isinstance(job, webhooks.Job):
-        return _webhook(job)
+    if not isinstance(job, (http.Post, email.Job)):
+        return job  # sends nothing (webhooks.Unsignable, pushes.Dropped)
+    if isinstance(row, WebhookDelivery):
+        return _webhook(job, row)
     if isinstance(job, email.Job):
         return _email(job)
-    if isinstance(job, pushes.Job):  # a sandbox user's phone hears nothing: written down
+    if isinstance(row, PushDelivery):  # a sandbox user's phone hears nothing: written down
         headers = {key: value for key, value in job.headers.items()
                    if key.lower() != "authorization"}  # the gateway's token stays off disk
         return Captured(_directory() / "pushes" / f"push-delivery-{row.id}.json",
                         {"url": job.url, "headers": headers, "body": job.body.decode()})
-    return job  # sends nothing (webhooks.Unsignable, pushes.Dropped)
+    return job
 
 
-def _webhook(job: webhooks.Job):
+def _webhook(job: http.Post, row: WebhookDelivery):
     sink = current_app.config["SANDBOX_WEBHOOK_SINK_URL"]
     if sink is None:
-        return Captured(_directory() / "webhooks" / f"webhook-delivery-{job.delivery_id}.json",
+        return Captured(_directory() / "webhooks" / f"webhook-delivery-{row.id}.json",
                         {"url": job.url, "headers": job.headers, "body": job.body.decode()})
     # The sink is the operator's own configuration: it may be a host on the local network.
     return replace(job, url=sink, headers={**job.headers, TARGET_HEADER: job.url},

@@ -18,20 +18,6 @@ DISABLE_AFTER_FAILING = timedelta(days=5)
 RETRY_AFTER_HONOURED = (429, 503)
 
 
-@dataclass
-class Job:
-    """What a pool thread needs to send one delivery: no database access."""
-
-    delivery_id: int
-    url: str
-    body: bytes
-    headers: dict
-    timeout: float
-    allowed_hosts: list
-
-    def run(self) -> http.Answer:
-        return http.post(self.url, self.body, self.headers, timeout=self.timeout,
-                         allowed_hosts=self.allowed_hosts)
 
 
 @dataclass
@@ -50,7 +36,7 @@ def claimable():
         db.select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(True))),)
 
 
-def prepare(delivery: WebhookDelivery, now: datetime) -> Job | Unsignable:
+def prepare(delivery: WebhookDelivery, now: datetime) -> http.Post | Unsignable:
     """The request of this attempt: Standard Webhooks headers, timestamp of now."""
     event, endpoint = delivery.event, delivery.endpoint
     try:
@@ -66,7 +52,7 @@ def prepare(delivery: WebhookDelivery, now: datetime) -> Job | Unsignable:
         "webhook-signature": signature(active, message_id, timestamp, body),
     }
     config = current_app.config
-    return Job(delivery.id, endpoint.url, body, headers, config["WEBHOOK_TIMEOUT"],
+    return http.Post(endpoint.url, body, headers, config["WEBHOOK_TIMEOUT"],
                config["WEBHOOK_ALLOWED_HOSTS"])
 
 
