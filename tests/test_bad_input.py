@@ -1,11 +1,13 @@
 """Bad input of every kind gets a clear 4xx, never a 500, and changes nothing."""
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Organisation
+from app.schemas.common import ID_MAX
 
 
 @pytest.fixture
@@ -153,3 +155,14 @@ def test_unicode_echoed_in_oauth_errors_is_not_a_500(client, admin_c, data):
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert response.json["error"] in {"invalid_scope", "invalid_request"}
+
+
+def test_an_id_out_of_range_is_a_404_on_every_route_and_method(app, client):
+    """One past the largest id matches no rule: a 404, never the 405 werkzeug answers when
+    another rule of the same path takes another method."""
+    for rule in app.url_map.iter_rules():
+        if "<id:" not in rule.rule:
+            continue
+        url = re.sub(r"<[^>]+>", str(ID_MAX + 1), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(url, method=method).status_code == 404, (method, rule.rule)

@@ -159,53 +159,52 @@ def _changeable(client_pk: int, action: str) -> ApiClient:
     return client
 
 
-@blp.route("/api-clients/<id:client_pk>/signing-keys", methods=["POST"])
-@require_scope("api-clients:write")
-@no_store
-@blp.arguments(SigningKeySchema)
-@blp.response(201, SigningKeyWithSecretSchema)
-@blp.alt_response(409, description="The client is disabled")
-def add_signing_key(data, client_pk):
-    """Add a signing key to an API client
+@blp.route("/api-clients/<id:client_pk>/signing-keys")
+class SigningKeys(MethodView):  # one rule for both methods: an id out of range is a 404
+    @require_scope("api-clients:read")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(SigningKeySchema))
+    def get(self, page, client_pk):
+        """List an API client's signing keys
 
-    A key to sign the client's requests with (HTTP Message Signatures, RFC 9421): an
-    `ed25519` public key sent as PEM in `public_key`, or an `hmac-sha256` secret generated
-    here and answered once as `secret` (base64). Sign with the answered `key_id` as
-    `keyid`, covering `@method`, `@target-uri`, `authorization` and `content-digest`
-    (RFC 9530), with `created` (at most 300 seconds off) and a `nonce` used once. Needs
-    `api-clients:write`; 422 for a public key that is not an ed25519 PEM, 409 for a
-    disabled client, 404 when it is out of reach. An `Idempotency-Key` is not replayed
-    here, since the answer may carry the secret.
-    """
-    client = _changeable(client_pk, "add a signing key to the API client of")
-    key = SigningKey(client=client, key_id=new_key_id(), algorithm=data["algorithm"])
-    secret = None
-    if key.algorithm == "ed25519":
-        try:
-            key.set_public_key(data["public_key"])
-        except ValueError as error:
-            fail(422, "The public key cannot be used.", errors={"public_key": str(error)})
-    else:
-        secret = key.set_new_secret()
-    db.session.add(key)
-    db.session.commit()
-    return ShownOnce(key, secret, "secret")
+        The keys the client may sign its requests with, oldest first: `key_id`, `algorithm`
+        and `created_at`; never a secret or key material. Needs `api-clients:read`; 404 when
+        the client is out of reach.
+        """
+        client = tenancy.get_or_404(ApiClient, client_pk)
+        return paginate(db.select(SigningKey).where(SigningKey.client_pk == client.id)
+                        .order_by(SigningKey.id), page)
 
+    @require_scope("api-clients:write")
+    @no_store
+    @blp.arguments(SigningKeySchema)
+    @blp.response(201, SigningKeyWithSecretSchema)
+    @blp.alt_response(409, description="The client is disabled")
+    def post(self, data, client_pk):
+        """Add a signing key to an API client
 
-@blp.route("/api-clients/<id:client_pk>/signing-keys", methods=["GET"])
-@require_scope("api-clients:read")
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, page_of(SigningKeySchema))
-def list_signing_keys(page, client_pk):
-    """List an API client's signing keys
-
-    The keys the client may sign its requests with, oldest first: `key_id`, `algorithm`
-    and `created_at`; never a secret or key material. Needs `api-clients:read`; 404 when
-    the client is out of reach.
-    """
-    client = tenancy.get_or_404(ApiClient, client_pk)
-    return paginate(db.select(SigningKey).where(SigningKey.client_pk == client.id)
-                    .order_by(SigningKey.id), page)
+        A key to sign the client's requests with (HTTP Message Signatures, RFC 9421): an
+        `ed25519` public key sent as PEM in `public_key`, or an `hmac-sha256` secret generated
+        here and answered once as `secret` (base64). Sign with the answered `key_id` as
+        `keyid`, covering `@method`, `@target-uri`, `authorization` and `content-digest`
+        (RFC 9530), with `created` (at most 300 seconds off) and a `nonce` used once. Needs
+        `api-clients:write`; 422 for a public key that is not an ed25519 PEM, 409 for a
+        disabled client, 404 when it is out of reach. An `Idempotency-Key` is not replayed
+        here, since the answer may carry the secret.
+        """
+        client = _changeable(client_pk, "add a signing key to the API client of")
+        key = SigningKey(client=client, key_id=new_key_id(), algorithm=data["algorithm"])
+        secret = None
+        if key.algorithm == "ed25519":
+            try:
+                key.set_public_key(data["public_key"])
+            except ValueError as error:
+                fail(422, "The public key cannot be used.", errors={"public_key": str(error)})
+        else:
+            secret = key.set_new_secret()
+        db.session.add(key)
+        db.session.commit()
+        return ShownOnce(key, secret, "secret")
 
 
 @blp.route("/api-clients/<id:client_pk>/signing-keys/<key_id>", methods=["DELETE"])
