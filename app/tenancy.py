@@ -203,6 +203,16 @@ def scoped(model, permission: str | None = None, *, organisation: int | None = N
     return query
 
 
+def narrowed(query: Select, args: dict, *references) -> Select:
+    """``query`` narrowed by the list filters that name a record, each ``(model, column)``
+    with the filter named as its column (``customer_id``): a record out of reach is a 422 on
+    that field."""
+    for model, column in references:
+        if args.get(column.key):
+            query = query.where(column == get_or_404(model, args[column.key], field=column.key).id)
+    return query
+
+
 def get_or_404(model, record_id: int, permission: str | None = None, *, lock: bool = False,
                field: str | None = None):
     """The record if ``permission`` reaches it; 404 if the caller cannot even see it.

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import make_response
 from flask.views import MethodView
@@ -9,9 +8,9 @@ from app.blueprint import Blueprint
 from app.errors import fail
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Invoice, InvoiceEmail
+from app.models import Invoice, InvoiceEmail
 from app.models.invoice import DRAFT, OPEN_STATUSES, OVERDUE, UNPAID, VOID
-from app.pagination import PageArgs, page_of, paginate, within_dates
+from app.pagination import PageArgs, page_of, paginate
 from app.schemas.invoice import (
     InvoiceCreateSchema,
     InvoiceListArgs,
@@ -28,15 +27,8 @@ events.publish(Invoice, "invoice", InvoiceSchema)
 
 
 def _filtered(query, args):
-    status = args.get("status")
-    if status == OVERDUE:  # a subset of Unpaid and Partially Paid, which include it
-        query = query.where(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < date.today())
-    elif status:
-        query = query.where(Invoice.status == status)
-    if args.get("customer_id"):  # a customer out of reach is a 422 on the field
-        customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
-        query = query.where(Invoice.customer_id == customer.id)
-    return within_dates(query, Invoice.date, args)
+    return documents.filtered(query, Invoice, args, lapsed=OVERDUE, open_statuses=OPEN_STATUSES,
+                              lapses_on=Invoice.due_date)
 
 
 @blp.route("/invoices")

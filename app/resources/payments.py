@@ -27,9 +27,7 @@ class Payments(MethodView):
         `payments:read`.
         """
         query = tenancy.scoped(Payment, organisation=args.get("organisation"))
-        if args.get("invoice_id"):  # an invoice out of reach is a 422 on the field
-            invoice = tenancy.get_or_404(Invoice, args["invoice_id"], field="invoice_id")
-            query = query.where(Payment.invoice_id == invoice.id)
+        query = tenancy.narrowed(query, args, (Invoice, Payment.invoice_id))
         return paginate(within_dates(query, Payment.date, args).order_by(Payment.id), args)
 
     @require_scope("payments:write")

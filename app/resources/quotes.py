@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
@@ -7,9 +6,9 @@ from app import events, tenancy
 from app.blueprint import Blueprint
 from app.extensions import db
 from app.idempotency import idempotent
-from app.models import Customer, Quote
+from app.models import Quote
 from app.models.quote import EXPIRED, OPEN_STATUSES
-from app.pagination import page_of, paginate, within_dates
+from app.pagination import page_of, paginate
 from app.schemas.invoice import InvoiceSchema
 from app.schemas.quote import (
     QuoteConvertSchema,
@@ -18,7 +17,7 @@ from app.schemas.quote import (
     QuoteSchema,
     QuoteUpdateSchema,
 )
-from app.services import quoting
+from app.services import documents, quoting
 from app.services.invoice_pdf import pdf_download, pdf_response, render_quote, with_parties
 from oauth.protector import require_scope
 
@@ -28,15 +27,8 @@ events.publish(Quote, "quote", QuoteSchema)
 
 
 def _filtered(query, args):
-    status = args.get("status")
-    if status == EXPIRED:  # a subset of Draft and Sent, which include it
-        query = query.where(Quote.status.in_(OPEN_STATUSES), Quote.valid_until < date.today())
-    elif status:
-        query = query.where(Quote.status == status)
-    if args.get("customer_id"):  # a customer out of reach is a 422 on the field
-        customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
-        query = query.where(Quote.customer_id == customer.id)
-    return within_dates(query, Quote.date, args)
+    return documents.filtered(query, Quote, args, lapsed=EXPIRED, open_statuses=OPEN_STATUSES,
+                              lapses_on=Quote.valid_until)
 
 
 @blp.route("/quotes")

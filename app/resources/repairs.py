@@ -52,9 +52,7 @@ class Repairs(MethodView):
         query = tenancy.scoped(Repair, organisation=args.get("organisation"))
         if args.get("status"):
             query = query.where(Repair.status == args["status"])
-        if args.get("customer_id"):
-            customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
-            query = query.where(Repair.customer_id == customer.id)
+        query = tenancy.narrowed(query, args, (Customer, Repair.customer_id))
         query = query.options(selectinload(Repair.parts), selectinload(Repair.labour))
         return paginate(query.order_by(Repair.id), args)
 

@@ -51,12 +51,8 @@ class Tickets(MethodView):
         for field in ("status", "priority"):
             if args.get(field):
                 query = query.where(getattr(Ticket, field) == args[field])
-        if args.get("department_id"):
-            department = tenancy.get_or_404(Department, args["department_id"], field="department_id")
-            query = query.where(Ticket.department_id == department.id)
-        if args.get("customer_id"):
-            customer = tenancy.get_or_404(Customer, args["customer_id"], field="customer_id")
-            query = query.where(Ticket.customer_id == customer.id)
+        query = tenancy.narrowed(query, args, (Department, Ticket.department_id),
+                                 (Customer, Ticket.customer_id))
         if args.get("search"):
             query = query.where(contains_text(args["search"], Ticket.subject))
         return paginate(query.order_by(Ticket.id), args)

@@ -18,12 +18,8 @@ events.publish(Transaction, "transaction", TransactionSchema)
 def _filtered(query, args):
     if args.get("type"):
         query = query.where(Transaction.type == args["type"])
-    if args.get("account_id"):  # out of reach: a 422 on the field
-        account = tenancy.get_or_404(Account, args["account_id"], field="account_id")
-        query = query.where(Transaction.account_id == account.id)
-    if args.get("category_id"):
-        category = tenancy.get_or_404(Category, args["category_id"], field="category_id")
-        query = query.where(Transaction.category_id == category.id)
+    query = tenancy.narrowed(query, args, (Account, Transaction.account_id),
+                             (Category, Transaction.category_id))
     return within_dates(query, Transaction.date, args)
 
 

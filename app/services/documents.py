@@ -1,15 +1,18 @@
 """What invoices and quotes share, written once: gap-free numbers, the customer and
 products they may name, and lines with their rounding and totals."""
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app import tenancy
 from app.errors import fail
 from app.extensions import db
 from app.models import Customer, Product
 from app.money import MONEY_MAX, round_money
+from app.pagination import within_dates
 
 _UPSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 LINE_FIELDS = ("description", "qty", "amount", "product_id", "tax_rate")
@@ -31,6 +34,20 @@ def next_number(counter, prefix: str, organisation_id: int, year: int) -> str:
         .returning(counter.last)
     )
     return f"{prefix}-{year}-{last:04d}"
+
+
+def filtered(query: Select, model, args: dict, *, lapsed: str, open_statuses,
+             lapses_on) -> Select:
+    """The list filters of invoices and quotes: ``status`` (``lapsed``, Overdue or Expired, is
+    the open documents whose ``lapses_on`` date has passed, a subset of ``open_statuses``),
+    ``customer_id`` (in reach) and the document dates."""
+    status = args.get("status")
+    if status == lapsed:
+        query = query.where(model.status.in_(open_statuses), lapses_on < date.today())
+    elif status:
+        query = query.where(model.status == status)
+    query = tenancy.narrowed(query, args, (Customer, model.customer_id))
+    return within_dates(query, model.date, args)
 
 
 def _noun(document) -> str:

@@ -2,8 +2,6 @@
 import re
 from datetime import timedelta
 
-import pytest
-
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.event import WebhookEndpoint
@@ -16,9 +14,9 @@ def backlog(client) -> dict:
         r'^(tiergate_delivery_backlog\w*)\{kind="(\w+)"\} (\S+)$', text, re.MULTILINE)}
 
 
-@pytest.mark.config(METRICS_TOKEN="m")
 def test_the_backlog_counts_due_deliveries_and_the_oldest_ones_age(
-        client, headers, make_endpoint, httpserver, deliver):
+        app, client, headers, make_endpoint, httpserver, deliver):
+    app.config["METRICS_TOKEN"] = "m"  # read per request; the test's settings are put back
     httpserver.expect_request("/hook").respond_with_data("ok")
     kinds = ("webhook_deliveries", "invoice_emails", "push_deliveries")  # every outbox
     assert backlog(client) == {(name, kind): 0 for kind in kinds for name in (
