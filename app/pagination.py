@@ -143,11 +143,6 @@ class Page:
         found, following = self._read(self._objects)
         return self._answer(item_schema.dump(self._presented(found), many=True), following)
 
-    def __getitem__(self, key: str):
-        """``paginate(...)["data"]`` (ORM objects) and ``["meta"]``, as before Page."""
-        found, following = self._read(self._objects)
-        return self._answer(self._presented(found), following)[key]
-
     def _read(self, read) -> tuple[list, int | None]:
         query = self.query.limit(self.per_page + 1)
         if self.number:
